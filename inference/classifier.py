@@ -10,10 +10,10 @@ from typing import Any, overload
 
 import numpy as np
 import torch
-from stancemap.inference.model_uri import MODEL_META, resolve_model_dir
 
 from stancemap.encoding import ENCODING_VERSION, encode_pairs
 from stancemap.errors import DataError, StancemapError
+from stancemap.inference.model_uri import MODEL_META, resolve_model_dir
 from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
 from stancemap.records import Example, Prediction
 

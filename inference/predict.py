@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stancemap.inference.classifier import StanceClassifier, as_example
-
 from stancemap.errors import DataError
+from stancemap.inference.classifier import StanceClassifier, as_example
 from stancemap.tables import read_rows, write_rows
 
 

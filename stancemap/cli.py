@@ -3,6 +3,7 @@
     stancemap train CONFIG [--set KEY=VALUE ...]
     stancemap evaluate --model MODEL --data FILE [--output DIR]
     stancemap predict  --model MODEL --input FILE --output FILE
+    stancemap data stats FILE [FILE ...]
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_stats(args: argparse.Namespace) -> int:
+    from stancemap.training.stats import format_stats, stats_for_files
+
+    stats = stats_for_files(args.files, fmt=args.format)
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stancemap", description="Who stands where on what in the news.")
@@ -88,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--show", action="store_true", help="also print each prediction")
     p.set_defaults(func=_cmd_predict)
+
+    p = sub.add_parser("data", help="dataset tools")
+    data_sub = p.add_subparsers(dest="data_command", required=True)
+    p = data_sub.add_parser("stats", help="counts, label balance, actors, lengths, near-duplicates")
+    p.add_argument("files", nargs="+", help="labelled files; each is one split (named by stem)")
+    p.add_argument("--format", default="auto", help="file format or adapter (default: suffix)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    p.set_defaults(func=_cmd_data_stats)
     return parser
 
 

@@ -21,7 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from stancemap.errors import ConfigError
 
-DataFormat = Literal["auto", "jsonl", "csv", "parquet"]
+# auto/jsonl/csv/parquet: labelled-example files; the rest are adapters for public datasets
+# (see stancemap.training.adapters), addressed as PATH or PATH#SPLIT.
+DataFormat = Literal["auto", "jsonl", "csv", "parquet", "seesaw", "ibm_claim_stance",
+                     "semeval", "vast"]
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -55,6 +58,20 @@ class SplitConfig(_Section):
     test: float = Field(0.1, gt=0, lt=1)  # share for test when no test file is given
 
 
+class SourceConfig(_Section):
+    """One more data source, with its own format (e.g. SEESAW beside the project corpus)."""
+
+    path: str  # a file, or a dataset folder; PATH#SPLIT picks a split (seesaw: train/valid)
+    format: DataFormat = "auto"
+    columns: dict[str, str] = Field(default_factory=dict)
+    label_map: dict[str, str] = Field(default_factory=dict)
+
+
+class AdapterConfig(_Section):
+    author: Literal["drop", "keep"] = "drop"  # sentences whose stance holder is the author
+    context: bool = True  # give adapters' examples the preceding sentence as context
+
+
 class DataConfig(_Section):
     train: str  # path of the training file (or the only file, split by `split`)
     dev: str | None = None
@@ -64,6 +81,9 @@ class DataConfig(_Section):
     label_map: dict[str, str] = Field(default_factory=dict)  # raw label -> support/oppose/neutral
     dedupe: bool = True  # drop exact duplicate (text, actor, proposal, label) rows
     split: SplitConfig = Field(default_factory=SplitConfig)
+    extra_train: list[SourceConfig] = Field(default_factory=list)  # added to train after splitting
+    eval_sets: dict[str, SourceConfig] = Field(default_factory=dict)  # extra sets to report on
+    adapter: AdapterConfig = Field(default_factory=AdapterConfig)
 
     @model_validator(mode="after")
     def _check_columns(self) -> DataConfig:

@@ -4,9 +4,9 @@ import json
 
 import numpy as np
 import pytest
-from stancemap.inference.classifier import StanceClassifier
 
 from stancemap.errors import DataError, StancemapError
+from stancemap.inference.classifier import StanceClassifier
 from stancemap.labels import LABELS
 from stancemap.records import Prediction
 

@@ -5,6 +5,10 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+
+from stancemap.config import DataConfig
+from stancemap.errors import DataError
+from stancemap.records import Example
 from stancemap.training.data import (
     check_disjoint_documents,
     drop_duplicates,
@@ -12,10 +16,6 @@ from stancemap.training.data import (
     load_splits,
     split_examples,
 )
-
-from stancemap.config import DataConfig
-from stancemap.errors import DataError
-from stancemap.records import Example
 
 from .conftest import make_rows, write_jsonl
 

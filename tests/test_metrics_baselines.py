@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+from stancemap.records import Example
 from stancemap.training.baselines import MajorityBaseline, TfidfBaseline, run_baselines
 from stancemap.training.data import Splits
 from stancemap.training.metrics import compute_metrics, confusion, format_report, plot_confusion
-
-from stancemap.records import Example
 
 
 def test_metrics_values():

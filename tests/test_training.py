@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
-from stancemap.inference.classifier import StanceClassifier
-from stancemap.training.trainer import train
 
+from stancemap.inference.classifier import StanceClassifier
 from stancemap.labels import LABELS
+from stancemap.training.trainer import train
 
 from .conftest import make_rows, tiny_config
 

@@ -14,10 +14,10 @@ from typing import Any
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from stancemap.training.metrics import compute_metrics
 
 from stancemap.encoding import pair_text
 from stancemap.records import Example
+from stancemap.training.metrics import compute_metrics
 
 
 def baseline_text(ex: Example) -> str:
@@ -59,7 +59,7 @@ class TfidfBaseline:
 
 
 def run_baselines(splits: Any, *, seed: int, tracker_factory: Any = None) -> dict[str, dict]:
-    """Fit both baselines on ``splits.train``; return dev and test metrics per baseline.
+    """Fit both baselines on ``splits.train``; return metrics per baseline and evaluation set.
 
     ``tracker_factory(name)`` opens an MLflow run (a :class:`Tracker` context) per baseline.
     """
@@ -67,8 +67,8 @@ def run_baselines(splits: Any, *, seed: int, tracker_factory: Any = None) -> dic
     for model in (MajorityBaseline(), TfidfBaseline(seed)):
         model.fit(splits.train)
         metrics = {}
-        for split in ("dev", "test"):
-            part = getattr(splits, split)
+        parts = {"dev": splits.dev, "test": splits.test, **getattr(splits, "eval_sets", {})}
+        for split, part in parts.items():
             if part:
                 metrics[split] = compute_metrics([e.label for e in part], model.predict(part))
         results[model.name] = metrics

@@ -20,6 +20,7 @@ from stancemap.tables import read_rows
 
 log = logging.getLogger(__name__)
 
+ADAPTER_FORMATS = ("seesaw", "ibm_claim_stance", "semeval", "vast")
 REQUIRED = ("text", "actor", "proposal")
 OPTIONAL = ("id", "doc_id", "context", "actor_mention")
 
@@ -31,6 +32,7 @@ class Splits:
     train: list[Example]
     dev: list[Example]
     test: list[Example]
+    eval_sets: dict[str, list[Example]] = field(default_factory=dict)  # extra evaluation sets
     duplicates_removed: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # split -> file it came from
 
@@ -48,8 +50,9 @@ def _text_field(row: Mapping[str, object], column: str) -> str | None:
 def load_examples(
     path: str | Path, *, fmt: str = "auto", columns: Mapping[str, str] | None = None,
     label_map: Mapping[str, str] | None = None, require_label: bool = True,
+    adapter: object | None = None,
 ) -> list[Example]:
-    """Read and validate examples from one file.
+    """Read and validate examples from one file (or, for adapter formats, one dataset).
 
     ``columns`` maps our field names to the file's columns (``{"text": "sentence"}``);
     ``label_map`` maps raw labels to support/oppose/neutral on top of the built-in
@@ -58,6 +61,11 @@ def load_examples(
     >>> load_examples("data/stance/train.jsonl")[:1]  # doctest: +SKIP
     [Example(text='...', actor='China', proposal='...', label='oppose', ...)]
     """
+    if fmt in ADAPTER_FORMATS:
+        from stancemap.config import AdapterConfig
+        from stancemap.training.adapters import load_adapter
+
+        return load_adapter(fmt, str(path), adapter or AdapterConfig())
     columns = dict(columns or {})
     col = {name: columns.get(name, name) for name in (*REQUIRED, "label", *OPTIONAL)}
     path = str(path)
@@ -172,24 +180,24 @@ def check_disjoint_documents(parts: Mapping[str, list[Example]]) -> None:
                                 f"{name}; a document must stay in one split", field="doc_id")
 
 
-def load_splits(data_cfg: object, seed: int) -> Splits:
-    """Load train/dev/test as a :class:`~stancemap.config.DataConfig` describes them.
+def _load_source(source: object, adapter: object) -> list[Example]:
+    return load_examples(source.path, fmt=source.format, columns=source.columns,
+                         label_map=source.label_map, adapter=adapter)
 
-    Missing dev or test files are carved out of the training file by :func:`split_examples`.
+
+def load_splits(data_cfg: object, seed: int) -> Splits:
+    """Load train/dev/test (and extra sources) as a :class:`~stancemap.config.DataConfig` says.
+
+    Missing dev or test files are carved out of the training file by :func:`split_examples`;
+    ``extra_train`` sources are added to train afterwards, and ``eval_sets`` are loaded for
+    reporting only.
     """
     kwargs = {"fmt": data_cfg.format, "columns": data_cfg.columns,
-              "label_map": data_cfg.label_map}
+              "label_map": data_cfg.label_map, "adapter": data_cfg.adapter}
     train = load_examples(data_cfg.train, **kwargs)
     given = {name: load_examples(getattr(data_cfg, name), **kwargs)
              for name in ("dev", "test") if getattr(data_cfg, name)}
     sources = {"train": data_cfg.train, **{n: getattr(data_cfg, n) for n in given}}
-    removed = 0
-    if data_cfg.dedupe:
-        seen: dict[tuple[str, str, str], Example] = {}
-        train, removed = drop_duplicates(train, seen)
-        for name in list(given):
-            given[name], n = drop_duplicates(given[name], seen)
-            removed += n
     missing = {n: getattr(data_cfg.split, n) for n in ("dev", "test") if n not in given}
     if missing:
         parts = split_examples(train, missing, seed)
@@ -197,7 +205,20 @@ def load_splits(data_cfg: object, seed: int) -> Splits:
         given.update(parts)
         for name in parts:
             sources[name] = f"{data_cfg.train} (split {missing[name]:.0%}, seed {seed})"
-    splits = Splits(train=train, dev=given["dev"], test=given["test"],
+    for source in data_cfg.extra_train:
+        train = train + _load_source(source, data_cfg.adapter)
+        sources["train"] += f" + {source.path}"
+    eval_sets = {name: _load_source(src, data_cfg.adapter)
+                 for name, src in data_cfg.eval_sets.items()}
+    removed = 0
+    if data_cfg.dedupe:
+        # Train first, so a dev/test row that repeats a train row is the one dropped.
+        seen: dict[tuple[str, str, str], Example] = {}
+        train, removed = drop_duplicates(train, seen)
+        for name in ("dev", "test"):
+            given[name], n = drop_duplicates(given[name], seen)
+            removed += n
+    splits = Splits(train=train, dev=given["dev"], test=given["test"], eval_sets=eval_sets,
                     duplicates_removed=removed, sources=sources)
     check_disjoint_documents({"train": splits.train, "dev": splits.dev, "test": splits.test})
     if removed:

@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from stancemap.inference.classifier import StanceClassifier
+from stancemap.records import Example
+from stancemap.tables import write_rows
 from stancemap.training.metrics import (
     compute_metrics,
     confusion,
     format_report,
     plot_confusion,
 )
-
-from stancemap.records import Example
-from stancemap.tables import write_rows
 
 
 def evaluate_examples(

@@ -18,17 +18,17 @@ from typing import Any
 
 import numpy as np
 import torch
+
+from stancemap.config import Config, flatten
+from stancemap.encoding import ENCODING_VERSION, encode_pairs
 from stancemap.inference.classifier import StanceClassifier, pick_device
+from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
+from stancemap.records import Example
 from stancemap.training.baselines import run_baselines
 from stancemap.training.data import Splits, load_splits
 from stancemap.training.evaluate import evaluate_examples, write_report
 from stancemap.training.metrics import format_report
 from stancemap.training.tracking import Tracker, file_sha256, git_commit, package_versions
-
-from stancemap.config import Config, flatten
-from stancemap.encoding import ENCODING_VERSION, encode_pairs
-from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
-from stancemap.records import Example
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +185,8 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
 
         metrics: dict[str, Any] = {"best_epoch": best_epoch}
         report_dir = Path(cfg.output_dir) / "reports"
-        for name in ("dev", "test"):
-            part = getattr(splits, name)
+        parts = {"dev": splits.dev, "test": splits.test, **splits.eval_sets}
+        for name, part in parts.items():
             if not part:
                 continue
             # The best epoch's dev predictions are already at hand; test is predicted once.
@@ -222,9 +222,9 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
 def summarize(result: TrainResult) -> str:
     """The human-readable summary the CLI prints after training."""
     lines = []
-    for name in ("dev", "test"):
-        if name in result.metrics:
-            lines.append(format_report(result.metrics[name], f"transformer, {name}:"))
+    for name, m in result.metrics.items():
+        if isinstance(m, dict) and "macro_f1" in m:
+            lines.append(format_report(m, f"transformer, {name}:"))
     if result.baselines:
         lines.append(f"{'model':<16}{'dev macro-F1':>14}{'test macro-F1':>15}")
         rows = [("transformer", result.metrics)] + list(result.baselines.items())
