@@ -40,7 +40,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from stancemap.training.data import load_examples
     from stancemap.training.evaluate import evaluate_examples, write_report
 
-    examples = load_examples(args.data)
+    examples = load_examples(args.data, fmt=args.format)
     classifier = StanceClassifier.from_pretrained(args.model)
     metrics, labels, scores = evaluate_examples(classifier, examples, batch_size=args.batch_size)
     if args.output:
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score a model on labelled examples (prints JSON)")
     p.add_argument("--model", required=True, help="model directory or runs:/ / models:/ URI")
     p.add_argument("--data", required=True, help="labelled JSONL, CSV or Parquet file")
+    p.add_argument("--format", default="auto",
+                   help="file format, or a dataset adapter (seesaw, ibm_claim_stance, ...) "
+                        "with --data PATH#SPLIT")
     p.add_argument("--output", help="directory for a report: confusion matrix, errors")
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=_cmd_evaluate)
