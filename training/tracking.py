@@ -86,14 +86,19 @@ class Tracker:
                 tracker.run_id = run.info.run_id
             except Exception as err:  # any backend problem: keep training, report it
                 tracker._fail("start run", err)
+        failed = False
         try:
             yield tracker
+        except BaseException:
+            failed = True  # training crashed or was interrupted: the run shows FAILED
+            raise
         finally:
             if run is not None:
                 try:
                     import mlflow
 
-                    mlflow.end_run(status="FAILED" if tracker.error else "FINISHED")
+                    status = "FAILED" if failed or tracker.error else "FINISHED"
+                    mlflow.end_run(status=status)
                 except Exception as err:
                     tracker._fail("end run", err)
 
