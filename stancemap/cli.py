@@ -3,6 +3,8 @@
     stancemap train CONFIG [--set KEY=VALUE ...]
     stancemap evaluate --model MODEL --data FILE [--output DIR]
     stancemap predict  --model MODEL --input FILE --output FILE
+    stancemap score    --model MODEL --input FILE --output FILE [--proposals FILE] [--resume]
+    stancemap evaluate-articles --model MODEL --articles FILE --gold FILE [--part dev]
     stancemap data stats FILE [FILE ...]
 """
 
@@ -63,6 +65,56 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scorer(args: argparse.Namespace):
+    from stancemap.inference.scorer import ArticleScorer
+
+    return ArticleScorer.from_pretrained(
+        args.model, proposals=args.proposals, actor_aliases=args.actors, window=args.window,
+        aggregation=args.aggregation, people=args.people, batch_size=args.batch_size)
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from stancemap.inference.batch_score import score_file
+
+    report = score_file(_scorer(args), args.input, args.output, resume=args.resume,
+                        errors_path=args.errors)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(report.summary())
+    # Rows for every good article are written; a failed article still fails the command.
+    return 1 if report.errors else 0
+
+
+def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
+    from stancemap.training.article_eval import (
+        evaluate_articles,
+        format_mistakes,
+        write_eval_report,
+    )
+
+    result = evaluate_articles(_scorer(args), args.articles, args.gold, part=args.part)
+    if args.output:
+        write_eval_report(args.output, result)
+    if args.show_mistakes and result.mistakes:
+        print(format_mistakes(result.mistakes), file=sys.stderr)
+    print(json.dumps(result.metrics, indent=2))
+    return 0
+
+
+def _add_scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="model directory or runs:/ / models:/ URI")
+    p.add_argument("--proposals", help="proposals YAML (id, name, aliases); without it "
+                                       "proposals are found automatically")
+    p.add_argument("--actors", help="your own actor aliases (YAML, same shape as proposals)")
+    p.add_argument("--window", type=int, default=2,
+                   help="sentences back that 'the measure' / 'it' may refer to (default 2)")
+    p.add_argument("--aggregation", default="polar", choices=("polar", "mean", "max", "last"),
+                   help="how sentence predictions combine into one row (default polar)")
+    p.add_argument("--people", default="keep", choices=("keep", "affiliation"),
+                   help="write people as actors, or roll them up to their affiliation")
+    p.add_argument("--batch-size", type=int, default=64)
+
+
 def _cmd_data_stats(args: argparse.Namespace) -> int:
     from stancemap.training.stats import format_stats, stats_for_files
 
@@ -101,6 +153,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", action="store_true", help="also print each prediction")
     p.set_defaults(func=_cmd_predict)
 
+    p = sub.add_parser("score", help="articles -> one row per (article, actor, proposal)")
+    _add_scoring_options(p)
+    p.add_argument("--input", required=True, help="articles: JSONL, CSV or Parquet with id, text")
+    p.add_argument("--output", required=True, help="rows file; format from its suffix")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run (JSONL output): skip articles already done")
+    p.add_argument("--errors", help="also write failed articles (file, line, field) to this file")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("evaluate-articles",
+                       help="score articles against gold tuples (prints precision/recall/F1)")
+    _add_scoring_options(p)
+    p.add_argument("--articles", required=True, help="articles file (with a 'part' field)")
+    p.add_argument("--gold", required=True, help="gold JSONL: doc_id, actor, proposal_id, label")
+    p.add_argument("--part", help="score only articles of this part (dev, heldout)")
+    p.add_argument("--output", help="directory for metrics.json, rows.jsonl, mistakes.jsonl")
+    p.add_argument("--show-mistakes", action="store_true", help="print every disagreement")
+    p.set_defaults(func=_cmd_evaluate_articles)
+
     p = sub.add_parser("data", help="dataset tools")
     data_sub = p.add_subparsers(dest="data_command", required=True)
     p = data_sub.add_parser("stats", help="counts, label balance, actors, lengths, near-duplicates")
@@ -131,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StancemapError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

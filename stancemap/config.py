@@ -108,6 +108,7 @@ class TrainConfig(_Section):
     epochs: int = Field(4, ge=1)
     max_steps: int | None = Field(None, ge=1)  # stop early after this many optimizer steps
     batch_size: int = Field(16, ge=1)
+    group_by_length: bool = True  # batch similar-length pairs together: less padding, faster
     eval_batch_size: int = Field(64, ge=1)
     learning_rate: float = Field(5e-5, gt=0)
     weight_decay: float = Field(0.01, ge=0)

@@ -74,6 +74,40 @@ def _features(tokenizer: Any, examples: list[Example], cfg: Config) -> list[dict
             for i, ex in enumerate(examples)]
 
 
+class LengthGroupedBatches(torch.utils.data.Sampler):
+    """Shuffled batches of similar-length pairs, so little compute goes to padding.
+
+    Each epoch shuffles all examples, cuts them into windows of 50 batches, sorts each
+    window by length and slices it into batches, then shuffles the batches: the order stays
+    random while every batch holds pairs of near-equal length. With ``group=False`` it is a
+    plain seeded shuffle.
+
+    >>> batches = list(LengthGroupedBatches([5, 50, 6, 51], batch_size=2, seed=0))
+    >>> sorted(sorted(b) for b in batches)
+    [[0, 2], [1, 3]]
+    """
+
+    def __init__(self, lengths: list[int], batch_size: int, seed: int, group: bool = True):
+        self.lengths, self.batch_size, self.group = lengths, batch_size, group
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def __iter__(self):
+        order = torch.randperm(len(self.lengths), generator=self.generator).tolist()
+        size = self.batch_size
+        if self.group:
+            window = size * 50
+            order = [i for start in range(0, len(order), window)
+                     for i in sorted(order[start:start + window], key=self.lengths.__getitem__)]
+        batches = [order[i:i + size] for i in range(0, len(order), size)]
+        if self.group:
+            shuffled = torch.randperm(len(batches), generator=self.generator).tolist()
+            batches = [batches[i] for i in shuffled]
+        return iter(batches)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.lengths) / self.batch_size)
+
+
 def _class_weights(examples: list[Example]) -> torch.Tensor:
     counts = Counter(ex.label for ex in examples)
     total = sum(counts.values())
@@ -117,9 +151,11 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
 
     collate = DataCollatorWithPadding(tokenizer)  # pads each batch to its own longest pair
     train_features = _features(tokenizer, splits.train, cfg)
-    generator = torch.Generator().manual_seed(cfg.seed)
-    loader = torch.utils.data.DataLoader(train_features, batch_size=cfg.train.batch_size,
-                                         shuffle=True, collate_fn=collate, generator=generator)
+    sampler = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in train_features], cfg.train.batch_size, cfg.seed,
+        group=cfg.train.group_by_length)
+    loader = torch.utils.data.DataLoader(train_features, batch_sampler=sampler,
+                                         collate_fn=collate)
     steps_per_epoch = len(loader)
     total_steps = steps_per_epoch * cfg.train.epochs
     if cfg.train.max_steps:
