@@ -26,7 +26,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from stancemap.training.trainer import summarize, train
 
     config = load_config(args.config, overrides=args.set)
-    result = train(config)
+    result = train(config, log_fn=lambda line: print(line, flush=True))  # progress shows live
     print(summarize(result))
     if result.tracking_error:
         print(f"warning: {result.tracking_error}; the model is saved locally all the same",

@@ -1,0 +1,152 @@
+"""One canonical name per actor per article.
+
+Articles name an actor once in full and then shorten it; these rules map the short
+forms back, so all of an actor's mentions carry one name:
+
+- people: "Yun" or "Byung-se" after "Yun Byung-se"; "the spokeswoman" after "foreign
+  ministry spokeswoman Hua Chunying"; a surname spaCy tagged as an organisation;
+- organisations: "the Commission" after "the European Commission"; an acronym defined in
+  parentheses ("Constitutional Democratic Party of Japan (CDP)"); "the party" or "the
+  department" for the last organisation with that word in its name;
+- groups: "the attorneys general" after "state attorneys general".
+
+:func:`drop_possessors` also removes a place that only says whose organisation speaks
+("The Philippines' Department of Health").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # actors.py imports this module; mentions are only read and copied here
+    from stancemap.inference.actors import ActorMention
+
+# Nouns of office: they mark a title before a name and refer back to it ("the minister").
+ROLE_NOUNS = ("spokeswoman|spokesman|spokesperson|minister|diplomat|envoy|ambassador|"
+              "attorney|judge|executive|speaker|head|founder|"
+              "president|premier|chancellor|official|senator|lawmaker|mayor|governor|"
+              "secretary|chief|leader|negotiator|commissioner|director|chairman|chairwoman|"
+              "chair|representative|delegate")
+_ROLE_REF = re.compile(rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}({ROLE_NOUNS})\b")
+_ORG_REF = re.compile(r"\b[Tt]he\s+(party|department|ministry|commission|company|bank|council|"
+                      r"union|federation|association|agency|court|committee|group|forum|"
+                      r"board|fund|alliance|bloc|organisation|organization)\b")
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def one_name_per_actor(
+    text: str, mentions: list[ActorMention], taken: list[tuple[int, int]],
+) -> list[ActorMention]:
+    """One name per actor: "Yun" -> "Yun Byung-se"; "the spokeswoman" -> the last one named;
+    an acronym given in parentheses -> the full name it follows."""
+    people: list[ActorMention] = []
+    acronyms: dict[str, str] = {}
+    resolved: list[ActorMention] = []
+    everyone = [m for m in mentions if m.actor_type == "person"]
+    for m in mentions:
+        if m.actor_type == "person":
+            # Prefer a full name given earlier; a surname may also come first in a lead.
+            full = _full_name(m.actor, people) or _full_name(m.actor, everyone)
+            if full is not None:
+                m = replace(m, actor=full.actor, affiliation=m.affiliation or full.affiliation,
+                            title=m.title or full.title)
+            people.append(m)
+        if m.actor_type in ("organisation", "place", "person") and " " not in m.actor:
+            # "Veltro" (tagged PERSON) after "Veltro Pharmaceuticals"; "Rezaei" (tagged ORG)
+            # after "Hamid Rezaei".
+            person = _full_name(m.actor, everyone) if m.actor_type != "person" else None
+            longer = person or _longer_name(m.actor, mentions)
+            if longer is not None and longer.actor != m.actor:
+                m = replace(m, actor=longer.actor, actor_type=longer.actor_type,
+                            affiliation=longer.affiliation, title=longer.title)
+        if m.actor_type in ("organisation", "place"):
+            longer = _longer_name(m.actor, mentions)
+            if longer is not None:  # "the Commission" after "the European Commission"
+                m = replace(m, actor=longer.actor, actor_type=longer.actor_type)
+            after = re.match(r"\s*\(([A-Z][A-Za-z&.]{1,10})\)", text[m.end:m.end + 14])
+            if after:
+                acronyms[after.group(1)] = m.actor
+            if m.actor in acronyms:
+                m = replace(m, actor=acronyms[m.actor])
+        resolved.append(m)
+    # Role nouns referring back to a named person: "..., the spokeswoman said".
+    for ref in _ROLE_REF.finditer(text):
+        if _overlaps(ref.start(), ref.end(), taken):
+            continue
+        noun = ref.group(1).lower()
+        named = [p for p in people if p.start < ref.start() and p.title
+                 and noun in p.title.lower()]
+        if named:
+            p = named[-1]
+            resolved.append(replace(p, start=ref.start(), end=ref.end(), text=ref.group(0)))
+            taken.append((ref.start(), ref.end()))
+    groups = [m for m in resolved if m.actor_type == "group"]
+    for k, m in enumerate(resolved):
+        if m.actor_type == "group":
+            fuller = next((g for g in groups if g.actor != m.actor and g.start < m.start
+                           and set(m.actor.lower().split()) < set(g.actor.lower().split())),
+                          None)
+            if fuller is not None:
+                resolved[k] = replace(m, actor=fuller.actor, affiliation=fuller.affiliation)
+    # "the department", "the party": the last organisation whose name has that word.
+    orgs = [m for m in resolved if m.actor_type == "organisation"]
+    for ref in _ORG_REF.finditer(text):
+        if _overlaps(ref.start(), ref.end(), taken):
+            continue
+        noun = ref.group(1).lower()
+        named = [o for o in orgs if o.start < ref.start() and noun in o.actor.lower().split()]
+        if named:
+            o = named[-1]
+            resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))
+            taken.append((ref.start(), ref.end()))
+    # Bare surnames spaCy missed or mislabelled ("Yun said"): tokens of a known full name.
+    for p in {p.actor: p for p in people if " " in p.actor or "-" in p.actor}.values():
+        for part in p.actor.replace("-", " ").split()[:1] + p.actor.split()[-1:]:
+            if len(part) < 3:
+                continue
+            for m in re.finditer(rf"(?<![\w-]){re.escape(part)}(?![\w-])", text):
+                if m.start() > p.start and not _overlaps(m.start(), m.end(), taken):
+                    resolved.append(replace(p, start=m.start(), end=m.end(), text=part))
+                    taken.append((m.start(), m.end()))
+    return resolved
+
+
+def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Drop a place that only says whose body speaks: "The Philippines' Department of Health"
+    is the department, "Seoul Metro's labor union" the union. State bodies ("China's
+    foreign ministry") are already the state itself."""
+    keep = []
+    for k, m in enumerate(mentions):
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if (m.actor_type in ("state", "place") and nxt is not None
+                and nxt.actor_type in ("organisation", "group", "government body")
+                and re.fullmatch(r"['\u2019]s?\s+", text[m.end:nxt.start])):
+            continue
+        keep.append(m)
+    return keep
+
+
+def _longer_name(short: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """An organisation in the article whose name contains every word of ``short``."""
+    words = set(short.lower().split())
+    for m in mentions:
+        if (m.actor_type == "organisation" and m.actor != short
+                and words < set(m.actor.lower().split())):
+            return m
+    return None
+
+
+def _full_name(short: str, people: Sequence[ActorMention]) -> ActorMention | None:
+    """The earlier person whose full name contains every word of ``short``."""
+    words = set(short.split())
+    for p in reversed(people):
+        if p.actor != short and words <= set(p.actor.split()) | set(
+                p.actor.replace("-", " ").split()):
+            return p
+    return None

@@ -1,0 +1,413 @@
+"""Find the actors of an article and give each one a canonical name.
+
+Sources of mentions, in order of trust (a later source never claims a span already taken):
+
+1. **People** (spaCy PERSON, and "Seoul Mayor Kang Min-ho"-style titled names spaCy
+   misses) with the role phrase around them: in "China's foreign ministry spokeswoman Hua
+   Chunying" the actor is Hua Chunying, title "foreign ministry spokeswoman", affiliation
+   China.
+2. **Multi-word organisations** spaCy finds that contain a country ("Japan Innovation
+   Party"), so the country inside them is not read as the state.
+3. **Demonyms** with what follows: "the Chinese side", "Chinese diplomats" -> China;
+   "Dutch farmers" -> the group "Dutch farmers", affiliation Netherlands.
+4. **The gazetteer** (:class:`~stancemap.inference.actor_table.ActorTable`): country
+   names, capitals, metonyms, organisations and users' aliases, so "Beijing", "the PRC"
+   and "China" are all China. Forms the table flags as ambiguous ("Georgia",
+   "Washington") count only when spaCy does not call them a person.
+5. **Groups NER misses**: "opposition lawmakers", "farm groups", "bank workers' unions";
+   and government bodies: "the foreign ministry" belongs to the country named with it
+   ("China's", "in Seoul", "the German"), else to the dateline's country.
+6. **Other named entities**: organisations and places spaCy finds that the table lacks
+   (news agencies, which only report, are left out).
+
+:mod:`.actor_names` then gives every actor one name across the article ("Yun" -> "Yun
+Byung-se"). Each mention also records its grammatical ``role`` (subject, requested,
+location, other), which pairing uses: the party asked to back something takes no stance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from stancemap.inference.actor_names import ROLE_NOUNS as _ROLE_NOUNS
+from stancemap.inference.actor_names import drop_possessors, one_name_per_actor
+from stancemap.inference.actor_table import ActorTable, normalize
+
+# Nouns after a demonym that make the phrase speak for the state ("the Chinese side").
+STATE_NOUNS = frozenset("""
+side government officials official diplomats diplomat delegation delegates authorities
+ministry leaders leader president premier envoy envoys negotiators negotiator spokesman
+spokeswoman spokesperson embassy mission administration cabinet regime counterpart
+counterparts military army navy troops state
+""".split())
+# Plural nouns after a demonym or place that name a group actor ("Dutch farmers").
+GROUP_NOUNS = ("farmers|fishermen|residents|workers|activists|protesters|lawmakers|legislators|"
+               "companies|firms|exporters|importers|automakers|carmakers|businesses|unions|"
+               "students|doctors|nurses|teachers|retailers|employers|producers|growers|"
+               "environmentalists|voters|citizens|groups|industry|shipowners|airlines|banks")
+_GROUP = re.compile(
+    r"\b(?:(?i:opposition|ruling|governing|conservative|liberal|progressive|centrist|"
+    r"right-wing|left-wing|Democratic|Republican|Labour|Labor|Green|coalition)\s+"
+    r"(?:lawmakers|legislators|MPs|senators|parties|politicians|members)"
+    r"|(?:[A-Za-z-]+(?:['\u2019]s?)?\s+){0,2}(?:groups|unions|associations|federations|lobbies|"
+    r"organisations|organizations|coalitions)"
+    r"|(?:[a-z]+\s+)?(?:attorneys\s+general"
+    r"|farmers|fishermen|residents|workers|activists|protesters|doctors|"
+    r"nurses|teachers|students|exporters|automakers|carmakers|retailers|employers|truckers|"
+    r"environmentalists|shipowners))\b")
+_GROUP_NOUN_STOP = frozenset("the a an some many several most other these those both all "
+                             "and or of by with against for about".split())
+_BODY = re.compile(
+    r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
+    r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
+    r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
+    r"|presidential\s+office|state\s+department|government)\b",
+    re.IGNORECASE)
+AGENCIES = frozenset("ap afp reuters yonhap xinhua kyodo dpa ansa efe tass upi bloomberg "
+                     "associated press agence france-presse".split())
+_REQUEST_VERBS = frozenset("ask urge press call pressure lobby persuade encourage invite "
+                           "push implore beg exhort tell".split())
+_LOCATIVE = frozenset("in at from into near across throughout inside outside around to".split())
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """A span of the article naming an actor, already mapped to its canonical name.
+
+    ``role`` is the mention's part in its clause: ``subject`` (does or says something),
+    ``requested`` (the object of ask/urge/press: asked to act, so no stance of its own),
+    ``location`` ("talks in Geneva") or ``other``.
+    """
+
+    start: int
+    end: int
+    text: str
+    actor: str
+    actor_type: str
+    affiliation: str | None = None
+    role: str = "other"
+    title: str | None = None  # a person's role phrase: "foreign ministry spokeswoman"
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(table: ActorTable) -> re.Pattern[str]:
+    forms = sorted({re.sub(r"^the\s+", "", a.form, flags=re.IGNORECASE) for a in table.aliases},
+                   key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:the\s+)?(?:" + "|".join(map(re.escape, forms))
+                      + r")(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _demonym_pattern(table: ActorTable) -> re.Pattern[str]:
+    forms = "|".join(map(re.escape, table.demonym_forms))
+    return re.compile(rf"(?<![\w])(?:[Tt]he\s+|[Aa]n?\s+)?(?:{forms})(?:s)?"
+                      r"(?:\s+(\w+))?(?:\s+(\w+))?")
+
+
+def _same_case(found: str, form: str, case_sensitive: bool) -> bool:
+    """"China"/"CHINA" match the form China, "china" does not; "US" matches only "US"."""
+    found = re.sub(r"^the\s+", "", found, flags=re.IGNORECASE)
+    form = re.sub(r"^the\s+", "", form, flags=re.IGNORECASE)
+    if case_sensitive:
+        return found == form
+    return found == form or (found[:1].isupper() and found.lower() == form.lower())
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+class _Collector:
+    """Mentions found so far; a span already taken cannot be claimed again."""
+
+    def __init__(self, blocked: Sequence[tuple[int, int]]) -> None:
+        self.mentions: list[ActorMention] = []
+        self.taken: list[tuple[int, int]] = list(blocked)
+
+    def add(self, mention: ActorMention) -> bool:
+        if _overlaps(mention.start, mention.end, self.taken):
+            return False
+        self.mentions.append(mention)
+        self.taken.append((mention.start, mention.end))
+        return True
+
+
+def find_actors(
+    text: str, doc: Any, table: ActorTable, *, skip_before: int = 0,
+    blocked: Sequence[tuple[int, int]] = (), home: str | None = None,
+) -> list[ActorMention]:
+    """All actor mentions in an article, sorted by position, with canonical names.
+
+    ``doc`` is the spaCy parse of ``text``; ``skip_before`` is where the story starts after
+    its dateline; ``blocked`` spans (proposal mentions) hold no actors, since "the U.N.
+    resolution" names a proposal, not the UN's stance; ``home`` is the country a bare "the
+    foreign ministry" belongs to (the dateline's), if known.
+    """
+    out = _Collector([(0, skip_before), *blocked])
+    _people(text, doc, table, out)
+    _titled_names(text, table, out)
+    _named_organisations(text, doc, table, out)
+    _demonyms(text, table, out)  # before the gazetteer: "the North Korean envoy" is not "the North"
+    _gazetteer(text, doc, table, out)
+    _groups(text, doc, table, out, home)
+    _other_entities(doc, table, out)
+    mentions = drop_possessors(text, sorted(out.mentions, key=lambda m: m.start))
+    mentions = one_name_per_actor(text, mentions, out.taken)
+    return [replace(m, role=_role(doc, m)) for m in sorted(mentions, key=lambda m: m.start)]
+
+
+def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, out.taken):
+            continue
+        name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", ent.text).strip(" '\u2019")
+        name = re.sub(r"['\u2019]s$", "", name)
+        if not name or table.lookup(name) is not None:
+            continue  # "Jordan" tagged PERSON is handled by the gazetteer's ambiguity rule
+        title, affiliation, title_span = _title_before(doc, ent, table)
+        if title is None:
+            title, affiliation, title_span = _apposition_after(doc, ent, table)
+        start = ent.start_char
+        out.add(ActorMention(start, start + len(ent.text.rstrip("'\u2019s")) if
+                             ent.text.endswith(("'s", "\u2019s")) else ent.end_char,
+                             text[start:ent.end_char].removesuffix("'s").removesuffix("\u2019s"),
+                             name, "person", affiliation, title=title))
+        if title_span:
+            out.taken.append(title_span)  # the affiliation there describes the person
+
+
+_TITLED_NAME = re.compile(
+    r"\b(?:Mayor|Governor|President|Premier|Minister|Senator|Sen\.|Rep\.|Judge|Secretary|"
+    r"Chairman|Chairwoman|Speaker|Ambassador|Commissioner|Director|Chancellor|"
+    r"[Ss]pokesman|[Ss]pokeswoman|[Ss]pokesperson|[Ll]awmaker|[Cc]hief)\s+"
+    r"([A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2})\b")
+
+
+def _titled_names(text: str, table: ActorTable, out: _Collector) -> None:
+    """"Seoul Mayor Kang Min-ho": names after a title that spaCy did not tag as people."""
+    for m in _TITLED_NAME.finditer(text):
+        name = m.group(1)
+        if table.lookup(name) or table.lookup(name.split()[0]) or name.split()[0] in (
+                "The", "Of", "And"):
+            continue
+        start = m.start(1)
+        title = text[max(0, m.start() - 40):m.end(1) - len(name)].strip()
+        title = re.split(r"[,.;:\"\u201c\u201d]", title)[-1].strip()
+        out.add(ActorMention(start, m.end(1), name, name, "person",
+                             _affiliation_in(title, table), title=title or None))
+
+
+def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    """Multi-word organisations first, so "Japan Innovation Party" is not Japan."""
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or len(ent) < 2:
+            continue
+        name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
+        name = re.sub(r"['\u2019]s$", "", name)
+        words = name.split()
+        generic = " ".join(w for w in words if not (table.lookup(w) or table.demonym(w)))
+        if (table.lookup(name) is not None or _BODY.fullmatch(generic) or len(words) < 2
+                or not all(w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&")
+                           for w in words)):
+            continue  # a known alias, a ministry (its country decides), or not a proper name
+        if not any(table.lookup(w) or table.demonym(w) for w in words):
+            continue  # no country inside: the later passes handle it the same way
+        start = text.find(name, ent.start_char)
+        out.add(ActorMention(start, start + len(name), name, name, "organisation"))
+
+
+def _affiliation_in(span_text: str, table: ActorTable) -> str | None:
+    for m in _alias_pattern(table).finditer(span_text):
+        alias = table.alias(m.group(0))
+        if alias and _same_case(m.group(0), alias.form, alias.case_sensitive):
+            return alias.entry.name
+    for m in _demonym_pattern(table).finditer(span_text):
+        word = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", m.group(0)).split()
+        for n in (2, 1):  # "South Korean" before "South"
+            country = table.demonym(" ".join(word[:n]))
+            if country:
+                return country
+    return None
+
+
+def _title_before(doc: Any, ent: Any, table: ActorTable):
+    """Role phrase directly before a name: "China's foreign ministry spokeswoman"."""
+    i = ent.start - 1
+    floor = max(ent.sent.start, ent.start - 9)
+    while i >= floor:
+        tok = doc[i]
+        if tok.is_punct and tok.text != "-" or tok.pos_ in ("VERB", "AUX", "PRON") \
+                or tok.lower_ in ("and", "said", "says", "told", "by", "that", "with", "to"):
+            break
+        i -= 1
+    span = doc[i + 1:ent.start]
+    words = [t for t in span if t.lower_ not in ("the", "a", "an")]
+    if not words or not re.search(rf"(?:{_ROLE_NOUNS})s?\b", span.text, re.IGNORECASE):
+        return None, None, None
+    affiliation = _affiliation_in(span.text, table)
+    title = re.sub(r"^(?:the|a|an)\s+", "", span.text, flags=re.IGNORECASE)
+    return title, affiliation, (span.start_char, span.end_char)
+
+
+def _apposition_after(doc: Any, ent: Any, table: ActorTable):
+    """", South Korea's foreign minister," after a name."""
+    if ent.end >= len(doc) or doc[ent.end].text != ",":
+        return None, None, None
+    j = ent.end + 1
+    while j < len(doc) and j < ent.end + 12 and doc[j].text not in (",", ".", ";"):
+        j += 1
+    span = doc[ent.end + 1:j]
+    if not re.search(rf"\b(?:{_ROLE_NOUNS})\b", span.text, re.IGNORECASE):
+        return None, None, None
+    title = re.sub(r"^(?:the|a|an)\s+", "", span.text, flags=re.IGNORECASE)
+    return title, _affiliation_in(span.text, table), (span.start_char, span.end_char)
+
+
+def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    for m in _alias_pattern(table).finditer(text):
+        alias = table.alias(m.group(0))
+        if alias is None or not _same_case(m.group(0), alias.form, alias.case_sensitive):
+            continue
+        if alias.form.lower().startswith("the ") and not m.group(0).lower().startswith("the "):
+            continue  # "the North" is North Korea; "North" alone is not
+        if alias.ambiguous and _overlaps(m.start(), m.end(), people):
+            continue  # "Jordan Peterson", "George Washington"
+        if m.group(0).lower().startswith("the ") and not alias.form.lower().startswith("the "):
+            # "the U.S." names the state; the mention is the name itself.
+            start = m.start() + len(m.group(0)) - len(m.group(0).split(None, 1)[-1])
+        else:
+            start = m.start()
+        out.add(ActorMention(start, m.end(), text[start:m.end()], alias.entry.name,
+                             alias.entry.type, alias.entry.affiliation))
+
+
+def _demonyms(text: str, table: ActorTable, out: _Collector) -> None:
+    for m in _demonym_pattern(table).finditer(text):
+        words = m.group(0).split()
+        det = words[0] if words[0].lower() in ("the", "a", "an") else None
+        body = words[1:] if det else words
+        # Longest demonym first ("South Korean" before "South").
+        for n in (3, 2, 1):
+            country = table.demonym(" ".join(body[:n]).rstrip("s")) or table.demonym(
+                " ".join(body[:n]))
+            if country:
+                break
+        else:
+            continue
+        rest = body[n:]
+        nxt = rest[0].lower() if rest else ""
+        start = m.start()
+        if nxt in STATE_NOUNS or (nxt in ("foreign", "prime", "defense", "defence") and rest):
+            end = start + len(" ".join([*([det] if det else []), *body[:n + 1]]))
+            if det and det.lower() != "the":  # "a Chinese diplomat": mark "Chinese diplomat"
+                start += len(det) + 1
+            out.add(ActorMention(start, end, text[start:end], country, "state"))
+        elif nxt and re.fullmatch(GROUP_NOUNS, nxt):
+            if det:
+                start += len(det) + 1
+            end = start + len(" ".join(body[:n + 1]))
+            out.add(ActorMention(start, end, text[start:end], text[start:end], "group", country))
+        elif not rest and body[-1].endswith("s") and det and det.lower() == "the":
+            pass  # "the Americans" is usually a sports team or people, not a state stance
+
+
+def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str | None) -> None:
+    for m in _GROUP.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].lower() in _GROUP_NOUN_STOP:
+            words = words[1:]
+        # Keep only modifiers that are adjectives or nouns: not "from doctors", "burden teachers".
+        while len(words) > 1:
+            first = doc.char_span(m.end() - len(" ".join(words)),
+                                  m.end() - len(" ".join(words)) + len(words[0]),
+                                  alignment_mode="expand")
+            if first is not None and first.root.pos_ in ("ADJ", "NOUN", "PROPN", "NUM"):
+                break
+            words = words[1:]
+        if not words:
+            continue
+        start = m.end() - len(" ".join(words))
+        phrase = text[start:m.end()]
+        first = phrase.split()[0]
+        name = phrase
+        if (first[:1].isupper() and not (table.lookup(first) or table.demonym(first))
+                and text[:start].rstrip()[-1:] in ("", ".", "!", "?", '"', "\u201c", "\n")):
+            name = first.lower() + phrase[len(first):]  # capitalised only as a sentence start
+        out.add(ActorMention(start, m.end(), phrase, name, "group"))
+    for m in _BODY.finditer(text):
+        country = _nearby_country(text, m.start(), m.end(), table) or home
+        if country is None and m.group(0).lower().endswith("government"):
+            continue  # whose government? without a country it names no one
+        if country is None:
+            out.add(ActorMention(m.start(), m.end(), m.group(0),
+                                 normalize(m.group(0)), "government body"))
+        else:
+            out.add(ActorMention(m.start(), m.end(), m.group(0), country, "state"))
+
+
+def _nearby_country(text: str, start: int, end: int, table: ActorTable) -> str | None:
+    """The country in "China's foreign ministry" or "the foreign ministry in Seoul"."""
+    head = text[max(0, start - 40):start]
+    demonym = re.search(r"(?:^|\s)((?:[A-Z][a-z]+\s+)?[A-Z][a-z]+)\s+$", head)
+    if demonym:
+        for words in (demonym.group(1), demonym.group(1).split()[-1]):
+            if table.demonym(words):
+                return table.demonym(words)  # "the German economy ministry"
+    before = re.search(r"(\S+(?:\s+\S+)?)['\u2019]s\s+$", head)
+    if before:
+        entry = table.lookup(before.group(1).split()[-1]) or table.lookup(before.group(1))
+        if entry and entry.type == "state":
+            return entry.name
+    after = re.match(r"\s+in\s+([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)", text[end:end + 40])
+    if after:
+        entry = table.lookup(after.group(1))
+        if entry and entry.type == "state":
+            return entry.name
+    return None
+
+
+def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "GPE", "NORP"):
+            continue
+        name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE).removesuffix("'s")
+        if (not name or not name[:1].isupper() or name.lower() in AGENCIES
+                or re.search(r"\bNews Agency\b|\bNews Service\b", name)
+                or (len(ent) == 1 and ent[0].is_stop)):
+            continue
+        if ent.label_ == "NORP" and not name.endswith("s"):
+            continue  # "Muslim", "Catholic": adjectives, not actors; "Democrats" are
+        if ent.label_ == "ORG" and len(ent) == 1 and ent.root.dep_ == "pobj" \
+                and ent.root.head.lower_ == "of":
+            continue  # "Secretary of State"
+        kind = {"ORG": "organisation", "GPE": "place", "NORP": "group"}[ent.label_]
+        out.add(ActorMention(ent.start_char, ent.start_char + len(ent.text.removesuffix("'s")),
+                             ent.text.removesuffix("'s"), name, kind))
+
+
+def _role(doc: Any, mention: ActorMention) -> str:
+    """The mention's part in its clause, from the dependency parse."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "other"
+    tok = span.root
+    # Climb out of the noun phrase: "China's foreign ministry" -> the ministry's role.
+    while tok.dep_ in ("poss", "compound", "amod", "appos", "conj", "nmod") and tok.head != tok:
+        tok = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        return "subject"
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return "subject"  # "drafted by the EU"
+    if tok.dep_ in ("dobj", "pobj", "dative"):
+        verb = tok.head if tok.dep_ != "pobj" else tok.head.head
+        if verb.lemma_.lower() in _REQUEST_VERBS and any(
+                c.dep_ in ("xcomp", "ccomp") for c in verb.children):
+            return "requested"  # "Seoul asked Beijing to back it": Beijing takes no stance
+        if tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE:
+            return "location"
+    return "other"

@@ -1,0 +1,339 @@
+"""Proposals: load the proposals file, find proposal mentions, and find references back.
+
+A proposals file (YAML; JSON is valid YAML) lists what to look for::
+
+    proposals:
+      - id: icc-referral
+        name: Referral of North Korea's leaders to the International Criminal Court
+        aliases: ["International Criminal Court", "ICC"]
+
+Aliases (and the name) match case-insensitively on word boundaries. Without a file,
+:func:`discover_proposals` finds mentions itself: noun phrases headed by a word such as
+resolution, bill, treaty, sanctions, referral, plan, deal, ban, tax or reform, grouped so
+that "the draft U.N. resolution" and "the resolution" in one article are one proposal.
+
+Later sentences often refer back ("the measure", "the text", "it");
+:func:`back_references` finds those phrases so pairing can link them to the proposal
+mentioned just before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stancemap.errors import DataError
+
+# Head nouns of proposals (singular lemmas; plural forms are matched through the lemma).
+TRIGGERS = frozenset("""
+resolution bill treaty sanction sanctions referral plan deal ban tax reform accord agreement
+pact proposal amendment law legislation measure embargo tariff levy merger takeover
+acquisition bid budget ceasefire truce moratorium motion initiative scheme package
+convention protocol charter mandate referendum subsidy cap quota pipeline
+""".split())
+# Phrases that point back to a proposal already named; "the measure" is not a proposal of
+# its own. "it"/"its" count only in a sentence with no proposal mention (decided by pairing).
+BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that|such a|the proposed|the draft)\s+"
+    r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
+    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation)\b"
+    # "it" only as the object of a stance verb: in "Madrid said it can..." it is the actor.
+    r"|\b(?:back|backs|backed|support|supports|supported|oppose|opposes|opposed|reject|"
+    r"rejects|rejected|against|approve|approved|block|blocked|veto|vetoed|endorse|endorsed|"
+    r"sign|signed|accept|accepted|scrap|scrapped|criticised|criticized|welcomed|welcome|"
+    r"denounced|condemned|praised|defended|favour|favor|on|about)\s+(it)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ProposalSpec:
+    """One proposal to look for: a stable id, a display name and the aliases that match it.
+
+    >>> spec = ProposalSpec("icc-referral", "Referral to the ICC", ("ICC",))
+    >>> [p.search("Beijing opposes an ICC referral") is not None for p in spec.patterns()]
+    [False, True]
+    """
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def patterns(self) -> list[re.Pattern[str]]:
+        """Whole-word, case-insensitive patterns, longest alias first."""
+        terms = sorted({a.strip() for a in (*self.aliases, self.name) if a.strip()},
+                       key=len, reverse=True)
+        return [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in terms]
+
+
+@dataclass(frozen=True)
+class ProposalMention:
+    """A span of the article that names a proposal."""
+
+    start: int
+    end: int
+    text: str
+    proposal_id: str
+    proposal: str  # the display name written to output rows
+
+
+@dataclass
+class _Group:
+    head: str
+    modifiers: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """A lower-case id made of the words of ``text``.
+
+    >>> slugify("the U.N. resolution on North Korea's human rights")
+    'un-resolution-on-north-koreas-human-rights'
+    """
+    words = re.sub(r"[^\w\s-]", "", text.lower()).split()
+    if words and words[0] in ("the", "a", "an", "this", "that"):
+        words = words[1:]
+    return "-".join(words)[:80] or "proposal"
+
+
+def load_proposals(path: str | Path) -> list[ProposalSpec]:
+    """Read a proposals file, checking every entry; errors name the file, entry and field.
+
+    >>> load_proposals("data/articles/proposals.yaml")[0].id  # doctest: +SKIP
+    'icc-referral'
+    """
+    return [ProposalSpec(e["id"], e["name"], tuple(e["aliases"]))
+            for e in read_alias_file(path, "proposals", require_id=True)]
+
+
+def read_alias_file(path: str | Path, key: str, *, require_id: bool) -> list[dict[str, Any]]:
+    """Entries of a ``{key: [{id, name, aliases, ...}]}`` YAML file, validated.
+
+    Shared with the actor alias file, which has the same shape. Unknown per-entry keys
+    are kept (the actor file may add ``type`` and ``affiliation``).
+    """
+    import yaml
+
+    path = str(path)
+    if not Path(path).exists():
+        raise DataError("file not found", path=path)
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DataError(f"invalid YAML: {getattr(err, 'problem', err)}", path=path,
+                        line=mark.line + 1 if mark else None) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise DataError(f"expected a top-level '{key}:' list", path=path)
+    entries, seen = [], set()
+    for i, entry in enumerate(doc[key]):
+        where = f"{key}[{i}]"
+        if not isinstance(entry, dict):
+            raise DataError("expected a mapping with id, name, aliases", path=path, field=where)
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise DataError("missing or empty", path=path, field=f"{where}.name")
+        ident = entry.get("id")
+        if ident is None and not require_id:
+            ident = name
+        if not isinstance(ident, str) or not ident.strip():
+            raise DataError("missing or empty", path=path, field=f"{where}.id")
+        if ident in seen:
+            raise DataError(f"duplicate id {ident!r}", path=path, field=f"{where}.id")
+        seen.add(ident)
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise DataError("expected a list of strings", path=path, field=f"{where}.aliases")
+        entries.append({**entry, "id": ident.strip(), "name": name.strip(),
+                        "aliases": [a for a in aliases if a.strip()]})
+    return entries
+
+
+def match_proposals(
+    text: str, specs: Sequence[ProposalSpec], *, heads: bool = True,
+) -> list[ProposalMention]:
+    """Every alias match of every proposal in ``text``; overlapping matches keep the longest.
+
+    With ``heads``, definite references by head noun ("the bill") count too
+    (:func:`match_head_references`).
+
+    >>> specs = [ProposalSpec("icc", "ICC referral", ("International Criminal Court", "ICC"))]
+    >>> [m.text for m in match_proposals("It backs the International Criminal Court.", specs)]
+    ['International Criminal Court']
+    """
+    found: list[ProposalMention] = []
+    for spec in specs:
+        for pattern in spec.patterns():
+            for m in pattern.finditer(text):
+                found.append(ProposalMention(m.start(), m.end(), m.group(0), spec.id, spec.name))
+    found = _longest_first(found)
+    if heads:
+        found = _longest_first(found + match_head_references(text, specs, found))
+    return found
+
+
+_HEAD_STOP = re.compile(
+    r"\s(?:of|on|for|to|in|with|by|from|at|against|over|under|into|that|which|\()\s"
+    r"|\s\w+ing\s|\s\(")
+_DETERMINERS = r"the|this|that|these|those|its|their|his|her|a|an|any|such a"
+
+
+def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
+    """Head nouns of a proposal's name and aliases, each with the words that modify it.
+
+    >>> sorted(head_nouns(ProposalSpec("b", "Opposition bill allowing separate surnames",
+    ...                                ("separate surnames bill",))))
+    ['bill', 'bills']
+    """
+    heads: dict[str, set[str]] = {}
+    for phrase in (spec.name, *spec.aliases):
+        stem = _HEAD_STOP.split(f" {phrase} ", maxsplit=1)[0].split()
+        if not stem or not stem[-1].isalpha() or stem[-1][0].isupper() and len(stem) > 1:
+            continue
+        # The head, and trigger nouns modifying it ("hostile takeover bid": "the takeover").
+        for head in {stem[-1].lower()} | {w.lower() for w in stem[:-1] if w.lower() in TRIGGERS}:
+            words = {w.lower() for w in re.findall(r"[\w-]+", phrase)} - {head}
+            for form in _number_forms(head):
+                heads.setdefault(form, set()).update(words)
+    return heads
+
+
+def _number_forms(noun: str) -> set[str]:
+    if noun.endswith("ies"):
+        return {noun, noun[:-3] + "y"}
+    if noun.endswith("y"):
+        return {noun, noun[:-1] + "ies"}
+    if noun.endswith(("ses", "xes")):
+        return {noun, noun[:-2]}
+    if noun.endswith("s"):
+        return {noun, noun[:-1]}
+    return {noun, noun + ("es" if noun.endswith(("x", "s", "ch")) else "s")}
+
+
+def match_head_references(
+    text: str, specs: Sequence[ProposalSpec], explicit: Sequence[ProposalMention],
+) -> list[ProposalMention]:
+    """Definite noun phrases headed by a proposal's head noun: "the bill", "the duties".
+
+    Files list a proposal's telling aliases, but articles then say "the bill". When two
+    proposals share the head ("the opposition bill"), a modifier that occurs in one of
+    them decides; otherwise the proposal the article names most often. Spans already
+    matched by an alias are left alone.
+
+    >>> specs = [ProposalSpec("b", "Bill on surnames", ("surnames bill",))]
+    >>> named = match_proposals("The surnames bill.", specs, heads=False)
+    >>> [m.text for m in match_head_references("The surnames bill. It backed the bill.",
+    ...                                        specs, named)]
+    ['the bill']
+    """
+    counts = {spec.id: sum(1 for m in explicit if m.proposal_id == spec.id) for spec in specs}
+    # Only proposals this article names: "the budget" is not every budget in the file.
+    heads = {spec.id: head_nouns(spec) for spec in specs if counts[spec.id]}
+    by_id = {spec.id: spec for spec in specs}
+    vocab = sorted({h for hs in heads.values() for h in hs}, key=len, reverse=True)
+    if not vocab:
+        return []
+    pattern = re.compile(
+        rf"\b(?:{_DETERMINERS})\s+((?:[\w-]+\s+){{0,2}}?)({'|'.join(map(re.escape, vocab))})\b",
+        re.IGNORECASE)
+    found = []
+    for m in pattern.finditer(text):
+        if any(m.start() < e.end and e.start < m.end() for e in explicit):
+            continue
+        head = m.group(2).lower()
+        modifiers = {w.lower() for w in m.group(1).split()}
+        options = [pid for pid, hs in heads.items() if head in hs]
+        narrowed = [pid for pid in options if modifiers & heads[pid][head]]
+        options = narrowed or options
+        best = max(options, key=lambda pid: counts[pid])
+        found.append(ProposalMention(m.start(), m.end(), m.group(0), best, by_id[best].name))
+    return found
+
+
+def _longest_first(mentions: Iterable[ProposalMention]) -> list[ProposalMention]:
+    kept: list[ProposalMention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+_LEADING = frozenset("the a an this that these those any such its their his her our both all "
+                     "\" \u201c '".split())
+# Heads too vague to name a proposal alone: "the measure" refers back (see pairing).
+_GENERIC = frozenset("measure measures proposal proposals initiative initiatives move step".split())
+_STOP = frozenset("the a an this that its their his her our new proposed draft planned "
+                  "latest controversial so-called".split())
+
+
+def discover_proposals(doc: Any, *, skip_before: int = 0) -> list[ProposalMention]:
+    """Proposal mentions found in a spaCy ``doc`` without a proposals file.
+
+    A mention is a noun chunk whose head lemma is in :data:`TRIGGERS`, extended with a
+    following "on/against/to/for ..." phrase ("the resolution on North Korea's human
+    rights"). Mentions with the same head are one proposal unless both carry modifiers
+    that share no word ("carbon tax" vs "fuel tax"). The proposal is named by its
+    longest mention and its id is the slug of that name.
+    """
+    groups: list[_Group] = []
+    for chunk in doc.noun_chunks:
+        head = chunk.root
+        lemma = head.lemma_.lower()
+        if chunk.start_char < skip_before or (lemma not in TRIGGERS
+                                              and head.text.lower() not in TRIGGERS):
+            continue
+        end = chunk.end
+        # Take a following prepositional phrase: it usually says what the proposal is about.
+        nxt = doc[end] if end < len(doc) else None
+        # The parser often hangs the phrase on the verb ("opposed the referral to the ICC"),
+        # so take it whatever its head when it directly follows the chunk.
+        if nxt is not None and nxt.dep_ == "prep" and nxt.lower_ in (
+                "on", "against", "to", "for", "of", "over"):
+            end = max(t.i for t in nxt.subtree) + 1
+        start = chunk.start
+        while start < end and (doc[start].lower_ in _LEADING or doc[start].dep_ == "poss"
+                               or doc[start].dep_ == "case"):
+            start += 1  # "China's plan" names the plan; the possessor is an actor
+        span = doc[start:end]
+        if not span.text.strip():
+            continue
+        modifiers = {t.lower_ for t in chunk if t.i != head.i and t.is_alpha
+                     and t.lower_ not in _STOP and t.lower_ not in _LEADING}
+        if lemma in _GENERIC and not modifiers and end == chunk.end:
+            continue
+        group = _find_group(groups, lemma, modifiers)
+        if group is None:
+            group = _Group(lemma)
+            groups.append(group)
+        group.modifiers |= modifiers
+        group.mentions.append((span.start_char, span.end_char, span.text))
+    mentions = []
+    for group in groups:
+        name = max((text for _, _, text in group.mentions), key=len)
+        ident = slugify(name)
+        mentions += [ProposalMention(s, e, t, ident, name) for s, e, t in group.mentions]
+    return _longest_first(mentions)
+
+
+def _find_group(groups: list[_Group], head: str, modifiers: set[str]) -> _Group | None:
+    for group in groups:
+        if group.head != head:
+            continue
+        if not modifiers or not group.modifiers or modifiers & group.modifiers:
+            return group
+    return None
+
+
+def back_references(text: str) -> list[tuple[int, int, str]]:
+    """Spans of ``text`` that may refer back to an earlier proposal.
+
+    >>> back_references("China said the measure was unhelpful and voted against it.")
+    [(11, 22, 'the measure'), (55, 57, 'it')]
+    >>> back_references("Madrid said it can meet its goals.")
+    []
+    """
+    return [(m.start(1), m.end(1), "it") if m.group(1) else (m.start(), m.end(), m.group(0))
+            for m in BACK_REFERENCE.finditer(text)]

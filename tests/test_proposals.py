@@ -1,0 +1,94 @@
+"""Proposals: the proposals file, alias and head-noun matching, discovery, back-references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stancemap.errors import DataError
+from stancemap.inference.proposals import (
+    ProposalSpec,
+    back_references,
+    discover_proposals,
+    load_proposals,
+    match_proposals,
+)
+from stancemap.inference.scorer import load_spacy
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+ICC = ProposalSpec("icc-referral", "Referral of North Korea's leaders to the ICC",
+                   ("International Criminal Court", "ICC"))
+
+
+def test_load_the_proposals_file() -> None:
+    specs = load_proposals(FIXTURES / "proposals.yaml")
+    assert [s.id for s in specs] == ["un-resolution", "icc-referral", "carbon-tax"]
+    assert "ICC" in specs[1].aliases
+
+
+@pytest.mark.parametrize("content, field", [
+    ("proposals:\n  - name: x\n", r"proposals\[0\]\.id"),
+    ("proposals:\n  - id: a\n", r"proposals\[0\]\.name"),
+    ("proposals:\n  - {id: a, name: x}\n  - {id: a, name: y}\n", r"proposals\[1\]\.id"),
+    ("proposals:\n  - {id: a, name: x, aliases: 3}\n", r"proposals\[0\]\.aliases"),
+    ("items: []\n", None),
+])
+def test_bad_proposals_file_names_file_and_field(tmp_path: Path, content: str,
+                                                 field: str | None) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"p\.yaml: (field {field})?" if field else "p.yaml"):
+        load_proposals(path)
+
+
+def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("proposals: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match="invalid YAML"):
+        load_proposals(path)
+    with pytest.raises(DataError, match="file not found"):
+        load_proposals(tmp_path / "none.yaml")
+
+
+def test_a_proposal_found_only_by_its_alias() -> None:
+    text = "Beijing opposes sending the case to the international criminal court."
+    (m,) = match_proposals(text, [ICC])
+    assert (m.proposal_id, m.proposal) == ("icc-referral", ICC.name)
+    assert text[m.start:m.end] == "international criminal court"
+
+
+def test_aliases_match_whole_words_only_and_longest_wins() -> None:
+    assert match_proposals("The ICCPR is a treaty.", [ICC]) == []
+    (m,) = match_proposals("It backs the International Criminal Court.", [ICC])
+    assert m.text == "International Criminal Court"
+
+
+def test_head_nouns_refer_to_proposals_the_article_names() -> None:
+    bills = [ProposalSpec("surnames", "Opposition bill allowing separate surnames",
+                          ("separate surnames bill",)),
+             ProposalSpec("alias", "LDP bill expanding maiden names as aliases",
+                          ("alias system",)),
+             ProposalSpec("budget", "France's 2026 budget", ("2026 budget",))]
+    text = ("The separate surnames bill and the alias system were debated. The LDP cannot accept "
+            "the opposition bill. Nobody mentioned the budget.")
+    found = [(m.text, m.proposal_id) for m in match_proposals(text, bills)]
+    assert ("the opposition bill", "surnames") in found  # the modifier picks the bill
+    assert not any(pid == "budget" for _, pid in found)  # never named here: no head match
+
+
+def test_discovery_without_a_proposals_file_groups_mentions() -> None:
+    doc = load_spacy()("Seoul backed the U.N. resolution on North Korea's human rights. The "
+                       "draft resolution passed, but farmers fought the carbon tax and the "
+                       "fuel tax.")
+    found = discover_proposals(doc)
+    ids = {m.text: m.proposal_id for m in found}
+    assert ids["draft resolution"] == ids["U.N. resolution on North Korea's human rights"]
+    assert ids["carbon tax"] != ids["fuel tax"]
+    assert found[0].proposal == "U.N. resolution on North Korea's human rights"
+
+
+def test_back_references() -> None:
+    assert [r[2] for r in back_references("China said the measure was bad and voted "
+                                          "against it.")] == ["the measure", "it"]
+    assert back_references("Madrid said it can meet its goals.") == []

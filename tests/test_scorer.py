@@ -1,0 +1,267 @@
+"""Article scoring end to end: pairing, quotes, aggregation, rows, outputs, bad input.
+
+Labels here come from :class:`CueWordClassifier`, a test double that reads cue words after
+the marked actor; it checks the pipeline, not stance quality. One test at the end runs the
+real command with a tiny trained MiniLM, only to check the rows' shape.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stancemap.cli import main
+from stancemap.errors import StancemapError
+from stancemap.inference.aggregate import Evidence, aggregate
+from stancemap.inference.batch_score import score_file
+from stancemap.inference.proposals import ProposalSpec
+from stancemap.inference.scorer import ArticleScorer, score_articles
+from tests.fixtures.cue_classifier import CueWordClassifier
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+ROW_KEYS = {"doc_id", "actor", "actor_type", "affiliation", "actor_mentions", "proposal_id",
+            "proposal", "label", "confidence", "scores", "evidence", "model"}
+EVIDENCE_KEYS = {"sentence_index", "start", "end", "text", "label", "scores", "via", "mention"}
+SPECS = [
+    ProposalSpec("un-resolution", "UN resolution on North Korean human rights",
+                 ("U.N. resolution", "UN resolution", "the resolution")),
+    ProposalSpec("icc-referral", "Referral to the International Criminal Court",
+                 ("International Criminal Court", "ICC")),
+    ProposalSpec("accord", "Paris climate accord", ("climate accord",)),
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ArticleScorer:
+    return ArticleScorer(CueWordClassifier(), proposals=SPECS)
+
+
+def rows_by_pair(scorer: ArticleScorer, text: str) -> dict[tuple[str, str], object]:
+    return {(r.actor, r.proposal_id): r for r in scorer.score_text(text)}
+
+
+def test_two_actors_with_opposite_stances_in_one_sentence(scorer) -> None:
+    rows = rows_by_pair(scorer, "Paris welcomed the climate accord, but Rome rejected it.")
+    assert rows[("France", "accord")].label == "support"
+    assert rows[("Italy", "accord")].label == "oppose"
+
+
+def test_beijing_and_china_collapse_into_one_row_with_every_mention(scorer) -> None:
+    text = ("SEOUL, Feb. 17 (Yonhap) -- Seoul backed the UN resolution. Beijing rejected the "
+            "UN resolution on Monday. China also rejected the U.N. resolution in a statement.")
+    rows = rows_by_pair(scorer, text)
+    assert set(rows) == {("South Korea", "un-resolution"), ("China", "un-resolution")}
+    china = rows[("China", "un-resolution")]
+    assert china.actor_mentions == ["Beijing", "China"]
+    assert [e.sentence_index for e in china.evidence] == [1, 2]
+    for ev in china.evidence:  # offsets point into the article
+        assert text[ev.start:ev.end] == ev.text
+    assert rows[("South Korea", "un-resolution")].actor_mentions == ["Seoul"]
+
+
+def test_a_quote_is_attributed_to_its_speaker(scorer) -> None:
+    text = ('"Japan must never back the resolution, it is a provocation," the North Korean '
+            "envoy said.")
+    rows = rows_by_pair(scorer, text)
+    # The speaker holds the stance; Japan is only talked about inside the quote.
+    assert set(rows) == {("North Korea", "un-resolution")}
+    (ev,) = rows[("North Korea", "un-resolution")].evidence
+    assert ev.via == "quote" and ev.mention == "the North Korean envoy"
+
+
+def test_a_quote_by_a_pronoun_speaker_is_the_last_named_persons(scorer) -> None:
+    text = ('Foreign Minister Yun Byung-se spoke on Monday. "We back the resolution fully," '
+            "he said.")
+    rows = rows_by_pair(scorer, text)
+    assert ("Yun Byung-se", "un-resolution") in rows
+
+
+def test_the_asked_party_takes_no_stance(scorer) -> None:
+    rows = rows_by_pair(scorer, "Seoul asked Beijing to back the UN resolution.")
+    assert set(rows) == {("South Korea", "un-resolution")}
+    assert rows[("South Korea", "un-resolution")].label == "support"
+
+
+def test_the_design_example_two_proposals_one_sentence(scorer) -> None:
+    rows = rows_by_pair(scorer, "Seoul asked Beijing to back the UN resolution, but China "
+                                "rejected referring the case to the ICC.")
+    # China was only asked to back the resolution, and each actor keeps its own clause.
+    assert {k: r.label for k, r in rows.items()} == {
+        ("South Korea", "un-resolution"): "support", ("China", "icc-referral"): "oppose"}
+
+
+def test_a_proposal_found_only_by_its_alias(scorer) -> None:
+    (row,) = scorer.score_text("Moscow rejected the ICC on Tuesday.")
+    assert (row.actor, row.proposal_id, row.label) == ("Russia", "icc-referral", "oppose")
+    assert row.proposal == "Referral to the International Criminal Court"
+
+
+def test_back_references_reach_back_within_the_window() -> None:
+    text = "Tokyo drafted the UN resolution. Weeks passed. Canberra rejected the measure."
+    near = ArticleScorer(CueWordClassifier(), proposals=SPECS, window=2).score_text(text)
+    row = next(r for r in near if r.actor == "Australia")
+    assert row.evidence[0].via == "back-reference" and row.proposal_id == "un-resolution"
+    text = "Tokyo drafted the UN resolution. One. Two. Three. Canberra rejected it."
+    none = ArticleScorer(CueWordClassifier(), proposals=SPECS, window=2).score_text(text)
+    assert [r.actor for r in none] == ["Japan"]
+
+
+@pytest.mark.parametrize("text", [
+    "The weather in the capital was mild and the markets were calm.",  # no actors
+    "Seoul and Tokyo held talks on fisheries and tourism on Monday.",  # no proposals
+])
+def test_an_article_with_no_actors_or_no_proposals_gives_no_rows(scorer, text: str) -> None:
+    result = scorer.score([{"id": "x", "text": text}])
+    assert result.rows == [] and result.errors == []
+
+
+def test_bad_articles_are_reported_and_the_rest_is_scored(scorer) -> None:
+    result = scorer.score([
+        {"id": "ok1", "text": "Moscow rejected the ICC."},
+        {"id": "empty", "text": "   "},
+        {"id": "number", "text": 42},
+        {"text": "No id here."},
+        {"id": "ok2", "text": "Paris welcomed the climate accord."},
+    ])
+    assert {r.doc_id for r in result.rows} == {"ok1", "ok2"}
+    assert [str(e) for e in result.errors] == [
+        "article 1 (id empty): field text: empty article text",
+        "article 2 (id number): field text: expected article text (a string), got int",
+        "article 3: field id: missing or empty",
+    ]
+
+
+def test_rows_have_the_design_format_and_name_their_model(scorer) -> None:
+    result = scorer.score(["Moscow rejected the ICC."])
+    (row,) = result.to_dicts()
+    assert set(row) == ROW_KEYS
+    assert set(row["evidence"][0]) == EVIDENCE_KEYS
+    assert row["model"] == "cue-word-test-double" and row["doc_id"] == "0"
+    assert row["confidence"] == row["scores"][row["label"]]
+    frame = result.to_frame()
+    assert list(frame.columns) == list(row) and len(frame) == 1
+
+
+def test_people_can_be_rolled_up_to_their_affiliation() -> None:
+    text = "China's foreign ministry spokeswoman Hua Chunying rejected the ICC."
+    keep = ArticleScorer(CueWordClassifier(), proposals=SPECS).score_text(text)
+    assert [(r.actor, r.affiliation) for r in keep] == [("Hua Chunying", "China")]
+    up = ArticleScorer(CueWordClassifier(), proposals=SPECS, people="affiliation")
+    assert [r.actor for r in up.score_text(text)] == ["China"]
+
+
+def test_without_a_proposals_file_proposals_are_found_automatically() -> None:
+    rows = ArticleScorer(CueWordClassifier()).score_text(
+        "Farm groups protested against the carbon tax. Brazil backed the carbon tax.")
+    assert {(r.actor, r.proposal_id, r.label) for r in rows} == {
+        ("farm groups", "carbon-tax", "oppose"), ("Brazil", "carbon-tax", "support")}
+
+
+def test_settings_are_checked() -> None:
+    with pytest.raises(StancemapError, match="aggregation"):
+        ArticleScorer(CueWordClassifier(), aggregation="vote")
+    with pytest.raises(StancemapError, match="window"):
+        ArticleScorer(CueWordClassifier(), window=-1)
+
+
+def ev(label: str, s: float, o: float, n: float, start: int = 0) -> Evidence:
+    return Evidence(0, start, start + 1, "x", label, {"support": s, "oppose": o, "neutral": n})
+
+
+@pytest.mark.parametrize("rule, label", [
+    ("polar", "oppose"), ("mean", "neutral"), ("max", "neutral"), ("last", "oppose")])
+def test_aggregation_rules(rule: str, label: str) -> None:
+    evidence = [ev("neutral", 0.05, 0.05, 0.9, 0), ev("neutral", 0.2, 0.1, 0.7, 5),
+                ev("oppose", 0.1, 0.6, 0.3, 9)]
+    assert aggregate(evidence, rule)[0] == label
+
+
+# ----------------------------------------------------------------------------- files, CLI
+@pytest.fixture
+def articles_file(tmp_path: Path) -> Path:
+    lines = [json.dumps({"id": "a", "text": "Moscow rejected the ICC."}),
+             json.dumps({"id": "b", "text": ""}),
+             "{not json",
+             json.dumps({"id": "c", "text": ["a", "list"]}),
+             json.dumps({"id": "a", "text": "A repeated id."}),
+             json.dumps({"id": "d", "text": "Paris welcomed the climate accord."})]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
+def test_score_file_writes_each_format_and_reports_bad_lines(
+        scorer, articles_file: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"rows.{suffix}"
+    report = score_file(scorer, articles_file, out, errors_path=tmp_path / "errors.jsonl")
+    assert (report.articles, report.rows) == (2, 2)
+    assert [(e.line, e.field) for e in report.errors] == [(2, "text"), (3, None), (4, "text"),
+                                                          (5, "id")]
+    assert str(report.errors[0]) == f"{articles_file}:2: field text: empty article text"
+    frame = pd.read_json(out, lines=True) if suffix == "jsonl" else (
+        pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out))
+    assert set(frame.columns) == ROW_KEYS and sorted(frame["doc_id"]) == ["a", "d"]
+    errors = [json.loads(x) for x in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert errors[1]["error"].endswith(":3: invalid JSON: Expecting property name enclosed in "
+                                       "double quotes")
+
+
+def test_resume_skips_articles_already_done(scorer, articles_file: Path,
+                                            tmp_path: Path) -> None:
+    out = tmp_path / "rows.jsonl"
+    score_file(scorer, articles_file, out)
+    again = score_file(scorer, articles_file, out, resume=True)
+    assert (again.articles, again.skipped) == (0, 2)
+    assert len(out.read_text().splitlines()) == 2
+    with pytest.raises(StancemapError, match="resume needs a .jsonl output"):
+        score_file(scorer, articles_file, tmp_path / "rows.csv", resume=True)
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--model`` loads the cue-word test double instead of weights."""
+    monkeypatch.setattr(ArticleScorer, "from_pretrained", classmethod(
+        lambda cls, model, **kw: cls(CueWordClassifier(), **kw)))
+
+
+def test_cli_score_writes_rows_reports_errors_and_exits_1(
+        fake_model, articles_file: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out.jsonl"
+    code = main(["score", "--model", "M", "--input", str(articles_file), "--output", str(out),
+                 "--proposals", str(FIXTURES / "proposals.yaml")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"error: {articles_file}:2: field text: empty article text" in captured.err
+    assert "Traceback" not in captured.err
+    assert "wrote 1 rows for 2 articles" in captured.out
+    assert [json.loads(x)["doc_id"] for x in out.read_text().splitlines()] == ["a"]
+
+
+def test_cli_score_errors_without_traceback(fake_model, tmp_path: Path, capsys) -> None:
+    code = main(["score", "--model", "M", "--input", str(tmp_path / "missing.jsonl"),
+                 "--output", str(tmp_path / "o.jsonl")])
+    assert code == 2
+    assert "missing.jsonl: file not found" in capsys.readouterr().err
+
+
+def test_score_articles_with_a_real_tiny_model(classifier, tmp_path: Path) -> None:
+    """The real classifier through the one-call API and the CLI: rows have the right shape."""
+    result = score_articles([{"id": "t1", "text": "Seoul backed the UN resolution, but Beijing "
+                                                  "rejected the ICC."}],
+                            classifier, proposals=SPECS)
+    assert {(r.actor, r.proposal_id) for r in result.rows} >= {
+        ("South Korea", "un-resolution"), ("China", "icc-referral")}
+    for row in result.to_dicts():
+        assert set(row) == ROW_KEYS and row["label"] in row["scores"]
+        assert abs(sum(row["scores"].values()) - 1) < 1e-3
+    out = tmp_path / "rows.jsonl"
+    code = main(["score", "--model", classifier.name, "--input",
+                 str(FIXTURES / "articles.jsonl"), "--output", str(out), "--proposals",
+                 str(FIXTURES / "proposals.yaml")])
+    assert code == 0
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert rows and all(set(r) == ROW_KEYS and r["model"] == classifier.name for r in rows)
