@@ -47,8 +47,8 @@ def main() -> None:
     splits = load_splits(cfg.data, cfg.seed)
     for baseline in (MajorityBaseline(), TfidfBaseline(cfg.seed)):
         baseline.fit(splits.train)
-        rows[baseline.name] = {
-            s: compute_metrics([e.label for e in ex], baseline.predict(ex)) for s, ex in sets.items()}
+        rows[baseline.name] = {s: compute_metrics([e.label for e in ex], baseline.predict(ex))
+                               for s, ex in sets.items()}
     header = " | ".join(f"{s} macro-F1 | {s} acc" for s in sets)
     print(f"| model | {header} |")
     print("|---" * (1 + 2 * len(sets)) + "|")

@@ -42,3 +42,12 @@ def test_run_baselines_without_tracking():
     splits = Splits(train=_examples(10), dev=_examples(2), test=_examples(2))
     out = run_baselines(splits, seed=0)
     assert out["tfidf_logreg"]["test"]["macro_f1"] > out["majority"]["test"]["macro_f1"]
+
+
+def test_macro_f1_averages_labels_present_in_gold():
+    gold = ["support", "oppose", "support", "oppose"]
+    pred = ["support", "oppose", "neutral", "oppose"]
+    m = compute_metrics(gold, pred)
+    # support F1 = 2/3, oppose F1 = 1; neutral has no gold rows and is left out of the mean
+    assert abs(m["macro_f1"] - (2 / 3 + 1) / 2) < 1e-9
+    assert m["per_class"]["neutral"]["f1"] == 0.0

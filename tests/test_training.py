@@ -96,3 +96,16 @@ def test_tracking_failure_keeps_the_model(tiny_data, tmp_path):
     result = train(cfg, log_fn=lambda _: None)
     assert result.tracking_error and "MLflow" in result.tracking_error
     assert (result.model_dir / "model.safetensors").exists()
+
+
+def test_data_hash_of_file_and_dataset_folder(tmp_path):
+    from stancemap.training.tracking import file_sha256
+
+    folder = tmp_path / "ds"
+    (folder / "meta").mkdir(parents=True)
+    (folder / "meta" / "a.json").write_text("{}")
+    before = file_sha256(f"{folder}#train")
+    assert before == file_sha256(folder)  # the split suffix names a part, not other bytes
+    (folder / "meta" / "a.json").write_text('{"x": 1}')
+    assert file_sha256(folder) != before
+    assert len(file_sha256(folder / "meta" / "a.json")) == 64

@@ -24,11 +24,20 @@ TRACKED_PACKAGES = ("stancemap", "torch", "transformers", "datasets", "scikit-le
 
 
 def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, so a run records exactly which data it saw."""
+    """SHA-256 of a data source, so a run records exactly which data it saw.
+
+    A file hashes its bytes; a dataset folder (``PATH`` or ``PATH#SPLIT``, as adapters take)
+    hashes every file under it with its relative name.
+    """
+    root = Path(str(path).split("#", 1)[0])
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for file in files:
+        if root.is_dir():
+            digest.update(str(file.relative_to(root)).encode())
+        with open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 

@@ -115,9 +115,10 @@ def _class_weights(examples: list[Example]) -> torch.Tensor:
 
 
 def _data_tags(cfg: Config, splits: Splits) -> dict[str, str]:
-    tags = {f"data.{name}.sha256": file_sha256(path)
-            for name, path in (("train", cfg.data.train), ("dev", cfg.data.dev),
-                               ("test", cfg.data.test)) if path}
+    sources = {"train": cfg.data.train, "dev": cfg.data.dev, "test": cfg.data.test,
+               **{f"extra_train.{i}": s.path for i, s in enumerate(cfg.data.extra_train)},
+               **{f"eval.{name}": s.path for name, s in cfg.data.eval_sets.items()}}
+    tags = {f"data.{name}.sha256": file_sha256(path) for name, path in sources.items() if path}
     tags.update({f"data.{k}.examples": str(v) for k, v in splits.sizes().items()})
     tags["data.duplicates_removed"] = str(splits.duplicates_removed)
     return tags
