@@ -22,11 +22,14 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "StanceClassifier": "stancemap.inference.classifier",
+    "ArticleScorer": "stancemap.inference.scorer",
+    "score_articles": "stancemap.inference.scorer",
     "train": "stancemap.training.trainer",
 }
 
-__all__ = ["LABELS", "Config", "ConfigError", "DataError", "Example", "Prediction",
-           "StanceClassifier", "StancemapError", "load_config", "train"]
+__all__ = ["LABELS", "ArticleScorer", "Config", "ConfigError", "DataError", "Example",
+           "Prediction", "StanceClassifier", "StancemapError", "load_config", "score_articles",
+           "train"]
 
 
 def __getattr__(name: str) -> Any:
