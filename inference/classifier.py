@@ -131,6 +131,10 @@ class StanceClassifier:
         features = [{k: encoded[k][i] for k in encoded} for i in range(len(examples))]
         order = np.argsort([-len(f["input_ids"]) for f in features], kind="stable")
         probs = np.empty((len(examples), len(LABELS)), dtype=np.float32)
+        # Predictions always run without dropout, even when the trainer evaluates a model
+        # that is mid-training; its mode is restored afterwards.
+        was_training = self.model.training
+        self.model.eval()
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
@@ -138,6 +142,7 @@ class StanceClassifier:
                 batch = {k: v.to(self.device) for k, v in batch.items()}
                 logits = self.model(**batch).logits
                 probs[idx] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        self.model.train(was_training)
         return probs
 
     @overload

@@ -74,3 +74,15 @@ def test_not_a_model_directory(tmp_path):
         StanceClassifier.from_pretrained(tmp_path)
     with pytest.raises(StancemapError, match="not found"):
         StanceClassifier.from_pretrained(tmp_path / "missing")
+
+
+def test_predictions_ignore_training_mode(classifier):
+    """The trainer evaluates a model between epochs: dropout must not leak into its scores."""
+    rows = make_rows(1)
+    expected = classifier.predict_proba(rows)
+    classifier.model.train()
+    try:
+        np.testing.assert_allclose(classifier.predict_proba(rows), expected, atol=1e-6)
+        assert classifier.model.training  # mode restored for the next training step
+    finally:
+        classifier.model.eval()
