@@ -372,29 +372,9 @@ def score_articles(
 def read_articles(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
     """``(line, row)`` per article of a JSONL/CSV/Parquet file; a bad line gives its error.
 
-    Unlike :func:`stancemap.tables.read_rows`, a broken JSONL line does not end the file:
-    it comes back as a :class:`DataError` so the rest of the batch is still scored.
+    Unlike a plain :func:`stancemap.tables.read_rows`, a broken JSONL line does not end the
+    file: it comes back as a :class:`DataError` so the rest of the batch is still scored.
     """
-    import json
+    from stancemap.tables import read_rows
 
-    from stancemap.tables import detect_format, read_rows
-
-    path = str(path)
-    if detect_format(path) != "jsonl":
-        yield from read_rows(path)
-        return
-    if not Path(path).exists():
-        raise DataError("file not found", path=path)
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield lineno, DataError(f"invalid JSON: {err.msg}", path=path, line=lineno)
-                continue
-            if not isinstance(row, dict):
-                yield lineno, DataError("expected a JSON object", path=path, line=lineno)
-                continue
-            yield lineno, row
+    return read_rows(path, bad_lines="yield")

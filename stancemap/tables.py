@@ -36,11 +36,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def read_rows(path: str | Path, fmt: str = "auto") -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(
+    path: str | Path, fmt: str = "auto", *, bad_lines: str = "raise",
+) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
     """Yield ``(line, row)`` pairs; ``line`` is what an error should cite.
 
     JSONL: the 1-based line number (blank lines skipped). CSV: the file line,
     counting the header as line 1. Parquet: the 1-based row number.
+    ``bad_lines="yield"`` gives a broken JSONL line back as ``(line, DataError)`` instead
+    of raising, so a batch job can report it and go on with the rest of the file.
     """
     path = str(path)
     fmt = detect_format(path, fmt)
@@ -53,12 +57,15 @@ def read_rows(path: str | Path, fmt: str = "auto") -> Iterator[tuple[int, dict[s
                     continue
                 try:
                     row = json.loads(line)
+                    error = None if isinstance(row, dict) else "expected a JSON object"
                 except json.JSONDecodeError as err:
-                    raise DataError(f"invalid JSON: {err.msg} (column {err.colno})",
-                                    path=path, line=lineno) from None
-                if not isinstance(row, dict):
-                    raise DataError("expected a JSON object", path=path, line=lineno)
-                yield lineno, row
+                    error = f"invalid JSON: {err.msg} (column {err.colno})"
+                if error is None:
+                    yield lineno, row
+                elif bad_lines == "yield":
+                    yield lineno, DataError(error, path=path, line=lineno)
+                else:
+                    raise DataError(error, path=path, line=lineno)
         return
     import pandas as pd
 

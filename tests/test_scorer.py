@@ -207,7 +207,7 @@ def test_score_file_writes_each_format_and_reports_bad_lines(
     assert set(frame.columns) == ROW_KEYS and sorted(frame["doc_id"]) == ["a", "d"]
     errors = [json.loads(x) for x in (tmp_path / "errors.jsonl").read_text().splitlines()]
     assert errors[1]["error"].endswith(":3: invalid JSON: Expecting property name enclosed in "
-                                       "double quotes")
+                                       "double quotes (column 2)")
 
 
 def test_resume_skips_articles_already_done(scorer, articles_file: Path,
