@@ -27,7 +27,7 @@ def test_smoke_train_reload_from_mlflow_and_predict(tmp_path):
     """End to end: train real MiniLM on configs/smoke.yaml, reload from runs:/, predict."""
     uri = f"sqlite:///{tmp_path}/mlflow.db"
     done = run("train", "configs/smoke.yaml", "--set", f"output_dir={tmp_path}/smoke",
-               "--set", f"tracking.uri={uri}")
+               "--set", f"tracking.uri={uri}", "--set", "baselines=true")
     assert done.returncode == 0, done.stderr
     last = done.stdout.strip().splitlines()[-1]
     match = re.fullmatch(r"model: (\S+)  mlflow run: ([0-9a-f]{32})", last)
