@@ -1,33 +1,55 @@
-"""Score an article file into a row file: the ``stancemap score`` command.
+"""Score an article corpus into a row file: the ``stancemap score`` command.
 
-Articles are read and scored in chunks. A bad article (no id, empty or non-text ``text``,
-a broken JSON line, a repeated id) is reported with its file, line and field and skipped;
-the rest of the file is still scored. The caller decides what errors mean for the exit
-status (the CLI exits 1 when any article failed, after writing every row it could).
+The input is one file or a glob of JSONL/CSV/Parquet files, streamed a chunk of
+``chunk_size`` records at a time, so memory does not grow with the corpus. A bad record (a
+broken JSON line, no id, empty or non-text ``text``, a repeated id) is reported with its
+file, line and field: with ``on_error="skip"`` it goes to the errors file and the run goes
+on; with ``on_error="fail"`` the run stops with a :class:`DataError`.
 
-With a ``.jsonl`` output, rows are appended chunk by chunk and the ids of finished
-articles are kept in ``<output>.done``, so ``resume=True`` continues an interrupted run
-where it stopped instead of starting over.
+A run killed at any moment (even by SIGKILL) resumes to exactly the output of an
+uninterrupted run (see :mod:`.checkpoint` for the commit protocol):
+
+1. A chunk is scored; its rows are appended to the output (JSONL, CSV) or written as one
+   part file ``<output>.parts/part-N.parquet``, and fsynced; its bad records likewise go
+   to the errors file.
+2. Then the manifest ``<output>.progress.json`` is replaced atomically: input records
+   consumed, committed byte lengths (or part counts), counts, and a fingerprint of the
+   input (paths, sizes, mtimes) and of the settings that shape a row.
+3. ``resume=True`` refuses a changed input or setting, cuts each file back to its committed
+   length, reads past the consumed records without scoring them (their ids still count for
+   the repeated-id check), and goes on. Work after the last commit is simply done again.
+4. At the end Parquet parts are joined into the output (streamed, atomically), the manifest
+   is marked complete, and the parts are removed. Resuming a complete run with the same
+   input and settings does nothing, so a job script may always pass ``--resume``.
+
+>>> scorer = ArticleScorer.from_pretrained("runs/default/model")  # doctest: +SKIP
+>>> score_file(scorer, "corpus/*.parquet", "rows.parquet", resume=True).summary()  # doctest: +SKIP
+'wrote 61 rows for 24 articles to rows.parquet; 128 already done'
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+import hashlib
+import itertools
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from stancemap.errors import DataError
-from stancemap.inference.scorer import (
-    Article,
-    ArticleError,
-    ArticleScorer,
-    ScoredRow,
-    as_article,
-    read_articles,
-)
-from stancemap.tables import detect_format, write_rows
+import numpy as np
+
+from stancemap.errors import DataError, StancemapError
+from stancemap.inference.checkpoint import Checkpoint, fingerprint
+from stancemap.inference.scorer import Article, ArticleError, ArticleScorer, ScoredRow, as_article
+from stancemap.tables import count_rows, detect_format, expand_inputs, read_rows
+
+DEFAULT_CHUNK_SIZE = 128
+KEEP_ERRORS = 100  # bad records kept in memory for the report; all go to the errors file
+ON_ERROR = ("skip", "fail")
+ARTICLE_FIELDS = ("id", "text", "title", "date", "source")  # columns read from CSV/Parquet
+ROW_COLUMNS = tuple(f.name for f in fields(ScoredRow))
+ERROR_COLUMNS = ("message", "doc_id", "path", "line", "field", "error")
 
 
 @dataclass
@@ -35,102 +57,196 @@ class ScoreReport:
     """What :func:`score_file` did."""
 
     output: Path
-    rows: int = 0
+    rows: int = 0  # rows written in this run
     articles: int = 0  # articles scored in this run
-    skipped: int = 0  # already done in an earlier run (resume)
-    errors: list[ArticleError] = field(default_factory=list)
+    skipped: int = 0  # articles already scored by an earlier run (resume)
+    failed: int = 0  # bad records in the whole output, earlier runs included
+    errors: list[ArticleError] = field(default_factory=list)  # this run's first KEEP_ERRORS
+    errors_path: Path | None = None
 
     def summary(self) -> str:
         parts = [f"wrote {self.rows} rows for {self.articles} articles to {self.output}"]
         if self.skipped:
             parts.append(f"{self.skipped} already done")
-        if self.errors:
-            parts.append(f"{len(self.errors)} articles failed")
+        if self.failed:
+            where = f" (see {self.errors_path})" if self.errors_path else ""
+            parts.append(f"{self.failed} articles failed{where}")
         return "; ".join(parts)
 
 
-def _articles(path: str, report: ScoreReport, done: set[str]) -> Iterator[Article]:
-    seen: set[str] = set()
-    for line, row in read_articles(path):
-        if isinstance(row, DataError):
-            report.errors.append(ArticleError(row.reason, path=path, line=line))
-            continue
-        try:
-            article = as_article(row, line)
-        except DataError as err:
-            report.errors.append(ArticleError(err.reason, _id(row), path, line, err.field))
-            continue
-        if article.id in seen:
-            report.errors.append(ArticleError(f"duplicate id {article.id!r}", article.id, path,
-                                              line, "id"))
-            continue
-        seen.add(article.id)
-        if article.id in done:
-            report.skipped += 1
-            continue
-        yield article
+def default_errors_path(output: str | Path) -> Path:
+    """Where bad records go unless told otherwise: beside the output.
 
-
-def _id(row: dict[str, Any]) -> str | None:
-    return None if row.get("id") is None else str(row["id"])
-
-
-def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    >>> str(default_errors_path("runs/rows.parquet"))
+    'runs/rows.errors.jsonl'
+    """
+    output = Path(output)
+    return output.with_name(output.stem + ".errors.jsonl")
 
 
 def score_file(
     scorer: ArticleScorer, input_path: str | Path, output_path: str | Path, *,
-    resume: bool = False, errors_path: str | Path | None = None,
+    resume: bool = False, errors_path: str | Path | None = None, on_error: str = "skip",
+    chunk_size: int | None = None, progress: bool = False,
+    settings: Mapping[str, Any] | None = None,
 ) -> ScoreReport:
-    """Score every article of ``input_path`` into ``output_path`` (format by suffix).
+    """Score every article of ``input_path`` (a file or a glob) into ``output_path``.
+
+    The output format follows its suffix. ``errors_path`` defaults to
+    :func:`default_errors_path`; it is only created when a record fails (or when given).
+    ``chunk_size`` records are committed at a time (default: the scorer's ``chunk_size``).
+    ``progress`` shows a bar on stderr when stderr is a terminal. ``settings`` are extra
+    choices that shape the rows (the CLI passes the backend), checked on resume.
 
     >>> scorer = ArticleScorer.from_pretrained("runs/default/model")  # doctest: +SKIP
     >>> score_file(scorer, "data/articles/articles.jsonl", "out.jsonl").summary()  # doctest: +SKIP
     'wrote 61 rows for 24 articles to out.jsonl'
     """
+    if on_error not in ON_ERROR:
+        raise StancemapError(f"on_error: expected 'skip' or 'fail', got {on_error!r}")
+    paths = expand_inputs(input_path)
     output = Path(output_path)
-    fmt = detect_format(output)
-    done_path = output.with_name(output.name + ".done")
-    if resume and fmt != "jsonl":
-        raise DataError("resume needs a .jsonl output (rows are appended as they are scored)",
-                        path=str(output))
-    done: set[str] = set()
-    if resume and done_path.exists():
-        done = set(done_path.read_text(encoding="utf-8").split("\n")) - {""}
-    report = ScoreReport(output)
-    kept: list[ScoredRow] = []
-    output.parent.mkdir(parents=True, exist_ok=True)
-    streaming = fmt == "jsonl"
-    if streaming and not (resume and output.exists()):
-        output.write_text("", encoding="utf-8")
-        done_path.write_text("", encoding="utf-8")
-    for chunk in _chunks(_articles(str(input_path), report, done), scorer.chunk_size):
-        rows = scorer.score(chunk).rows
-        report.articles += len(chunk)
-        report.rows += len(rows)
-        if streaming:
-            with open(output, "a", encoding="utf-8") as f:
-                f.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rows)
-            with open(done_path, "a", encoding="utf-8") as f:
-                f.writelines(a.id + "\n" for a in chunk)
-        else:
-            kept += rows
-    if not streaming:
-        # CSV cells hold the nested fields (scores, evidence) as JSON.
-        write_rows(output, [r.to_dict() for r in kept])
-    if errors_path is not None:
-        write_rows(errors_path, [_error_row(e) for e in report.errors])
+    errors_file = Path(errors_path) if errors_path is not None else default_errors_path(output)
+    for path in (output, errors_file):
+        detect_format(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    shape = {**_scorer_settings(scorer), **(settings or {}), "errors": str(errors_file.resolve())}
+    run = Checkpoint(output, errors_file, fingerprint(paths, shape), row_columns=ROW_COLUMNS,
+                     error_columns=ERROR_COLUMNS, keep_empty_errors=errors_path is not None)
+    done = run.start(resume)
+    report = ScoreReport(output, skipped=run.state["articles"], failed=run.state["failed"],
+                         errors_path=errors_file)
+    if done:
+        return report
+    records = _records(paths, SeenIds())
+    _skip(records, run.state["consumed"])
+    size = chunk_size or getattr(scorer, "chunk_size", DEFAULT_CHUNK_SIZE)
+    with _progress_bar(paths, progress, run.state["consumed"]) as bar:
+        for chunk in _chunks(records, size):
+            _score_chunk(scorer, chunk, run, report, on_error)
+            bar.update(len(chunk))
+            if report.failed:
+                bar.set_postfix(failed=report.failed, refresh=False)
+    run.finish()
     return report
+
+
+# ------------------------------------------------------------------------------ reading
+class SeenIds:
+    """The article ids met so far, in about 8 bytes each, to report repeated ids.
+
+    A set of id strings would cost ~100 bytes per article; here each id is a 64-bit
+    blake2b hash (a false repeat needs a collision: ~1e-8 at a million ids), kept in a
+    small set and merged now and then into a sorted array.
+
+    >>> seen = SeenIds(); seen.add("a1"); "a1" in seen, "a2" in seen
+    (True, False)
+    """
+
+    def __init__(self, buffer: int = 65_536) -> None:
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
+        self._buffer = buffer
+
+    @staticmethod
+    def _hash(ident: str) -> int:
+        digest = hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "little")
+
+    def __contains__(self, ident: str) -> bool:
+        h = self._hash(ident)
+        if h in self._recent:
+            return True
+        i = int(np.searchsorted(self._sorted, np.uint64(h)))
+        return i < len(self._sorted) and int(self._sorted[i]) == h
+
+    def add(self, ident: str) -> None:
+        self._recent.add(self._hash(ident))
+        if len(self._recent) >= self._buffer:
+            recent = np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent))
+            self._sorted = np.union1d(self._sorted, recent)
+            self._recent.clear()
+
+
+def _records(paths: Sequence[Path], seen: SeenIds) -> Iterator[Article | ArticleError]:
+    """Every input record in order: an :class:`Article`, or an error saying where and why."""
+    for path in paths:
+        for line, row in read_rows(path, bad_lines="yield", columns=ARTICLE_FIELDS):
+            yield _check(row, str(path), line, seen)
+
+
+def _check(row: dict[str, Any] | DataError, path: str, line: int,
+           seen: SeenIds) -> Article | ArticleError:
+    if isinstance(row, DataError):
+        return ArticleError(row.reason, path=path, line=line)
+    try:
+        article = as_article(row, line)
+    except DataError as err:
+        ident = None if row.get("id") is None else str(row["id"])
+        return ArticleError(err.reason, ident, path, line, err.field)
+    if article.id in seen:
+        return ArticleError(f"duplicate id {article.id!r}", article.id, path, line, "id")
+    seen.add(article.id)
+    return article
+
+
+def _skip(records: Iterator[Article | ArticleError], count: int) -> None:
+    """Read past records an earlier run consumed; their ids still count as seen."""
+    done = sum(1 for _ in itertools.islice(records, count))
+    if done < count:
+        raise StancemapError(f"cannot resume: the input has {done} records, but the "
+                             f"interrupted run had consumed {count}")
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _progress_bar(paths: Sequence[Path], enabled: bool, initial: int) -> Any:
+    """A tqdm bar on stderr, only when it is a terminal (logs and pipes stay clean)."""
+    from tqdm import tqdm
+
+    show = enabled and sys.stderr.isatty()
+    counts = [count_rows(p) for p in paths] if show else [None]
+    # Time left needs a total; a CSV has none that is cheap, so the bar shows the rate only.
+    total = None if None in counts else sum(c for c in counts if c is not None)
+    return tqdm(total=total, initial=initial, disable=not show, desc="scoring",
+                unit=" articles", dynamic_ncols=True, file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------ scoring
+def _score_chunk(scorer: ArticleScorer, chunk: list[Article | ArticleError], run: Checkpoint,
+                 report: ScoreReport, on_error: str) -> None:
+    articles = [r for r in chunk if isinstance(r, Article)]
+    bad = [r for r in chunk if isinstance(r, ArticleError)]
+    if bad and on_error == "fail":
+        first = bad[0]  # nothing of this chunk is committed, so --resume starts at it
+        raise DataError(first.message, path=first.path, line=first.line, field=first.field)
+    rows = [r.to_dict() for r in scorer.score(articles).rows] if articles else []
+    run.output.add(rows)
+    run.errors.add([_error_row(e) for e in bad])
+    for key, n in (("consumed", len(chunk)), ("articles", len(articles)), ("rows", len(rows)),
+                   ("failed", len(bad))):
+        run.state[key] += n
+    run.commit()
+    report.articles += len(articles)
+    report.rows += len(rows)
+    report.failed += len(bad)
+    report.errors += bad[:max(0, KEEP_ERRORS - len(report.errors))]
 
 
 def _error_row(error: ArticleError) -> dict[str, Any]:
     return {**asdict(error), "error": str(error)}
 
+
+def _scorer_settings(scorer: ArticleScorer) -> dict[str, Any]:
+    """The scorer's choices that shape a row, for the resume check."""
+    keys = ("window", "aggregation", "people", "clause_filter", "proposal_text", "context")
+    settings = {k: getattr(scorer, k) for k in keys if hasattr(scorer, k)}
+    settings["model"] = getattr(getattr(scorer, "classifier", None), "name", None)
+    proposals = getattr(scorer, "proposals", None)
+    settings["proposals"] = None if proposals is None else hashlib.sha256(
+        repr(proposals).encode("utf-8")).hexdigest()[:16]
+    return settings

@@ -4,6 +4,7 @@
     stancemap evaluate --model MODEL --data FILE [--output DIR]
     stancemap predict  --model MODEL --input FILE --output FILE
     stancemap score    --model MODEL --input FILE --output FILE [--proposals FILE] [--resume]
+                       [--config configs/score.yaml] [--on-error skip|fail] ...
     stancemap evaluate-articles --model MODEL --articles FILE --gold FILE [--part dev]
     stancemap data stats FILE [FILE ...]
 """
@@ -65,24 +66,69 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scorer(args: argparse.Namespace):
+def _score_config(args: argparse.Namespace):
+    """The scoring settings: ``--config`` (if any), then every flag given on top of it."""
+    from stancemap.score_config import ScoreConfig, load_score_config
+
+    flags = {key: getattr(args, key, None) for key in ScoreConfig.model_fields}
+    cfg = load_score_config(getattr(args, "config", None), flags)
+    if cfg.model is None:
+        raise StancemapError("no model: give --model MODEL, or `model:` in the score config")
+    return cfg
+
+
+def _scorer(cfg):
     from stancemap.inference.scorer import ArticleScorer
 
-    return ArticleScorer.from_pretrained(
-        args.model, proposals=args.proposals, actor_aliases=args.actors, window=args.window,
-        aggregation=args.aggregation, people=args.people, batch_size=args.batch_size)
+    # backend/threads are passed only when set, so a classifier loader without them still works.
+    backend = {"backend": cfg.backend} if cfg.backend != "torch" else {}
+    threads = {"threads": cfg.threads} if cfg.threads is not None else {}
+    return ArticleScorer.from_pretrained(cfg.model, **backend, **threads,
+                                         **cfg.scorer_options())
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    cfg = _score_config(args)
+    if cfg.engine == "ray":
+        return _score_with_ray(cfg, args)
     from stancemap.inference.batch_score import score_file
 
-    report = score_file(_scorer(args), args.input, args.output, resume=args.resume,
-                        errors_path=args.errors)
+    scorer = _scorer(cfg)
+    try:
+        report = score_file(
+            scorer, args.input, args.output, resume=args.resume, errors_path=args.errors,
+            on_error=cfg.on_error, chunk_size=cfg.chunk_size, progress=cfg.progress,
+            settings={"backend": cfg.backend, "actors": cfg.actors})
+    except KeyboardInterrupt:
+        print("interrupted; the same command with --resume continues where it stopped",
+              file=sys.stderr)
+        return 130
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
+    if report.failed > len(report.errors):
+        print(f"... {report.failed - len(report.errors)} more in {report.errors_path}",
+              file=sys.stderr)
     print(report.summary())
     # Rows for every good article are written; a failed article still fails the command.
-    return 1 if report.errors else 0
+    return 1 if report.failed else 0
+
+
+def _score_with_ray(cfg, args: argparse.Namespace) -> int:
+    # Refuse, rather than ignore, what only the local engine does.
+    if args.resume or args.errors or cfg.on_error == "fail":
+        raise StancemapError("--resume, --errors and --on-error fail work with --engine local; "
+                             "a Ray run writes bad records to <output>/_errors/ and goes on")
+    try:
+        from stancemap.inference.ray_engine import score_with_ray
+    except ModuleNotFoundError as err:
+        raise StancemapError(f"--engine ray needs Ray: pip install 'stancemap[cluster]' "
+                             f"({err})") from None
+    report = score_with_ray(cfg.model, args.input, args.output,
+                            scorer_options=cfg.scorer_options(),
+                            backend=cfg.backend, threads=cfg.threads,
+                            batch_size=cfg.batch_size, concurrency=cfg.concurrency)
+    print(report.summary())
+    return 1 if getattr(report, "failed", 0) or getattr(report, "errors", None) else 0
 
 
 def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
@@ -92,7 +138,8 @@ def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
         write_eval_report,
     )
 
-    result = evaluate_articles(_scorer(args), args.articles, args.gold, part=args.part)
+    scorer = _scorer(_score_config(args))
+    result = evaluate_articles(scorer, args.articles, args.gold, part=args.part)
     if args.output:
         write_eval_report(args.output, result)
     if args.show_mistakes and result.mistakes:
@@ -101,18 +148,24 @@ def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_scoring_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", required=True, help="model directory or runs:/ / models:/ URI")
+def _add_scoring_options(p: argparse.ArgumentParser, *, model_required: bool = True) -> None:
+    # Defaults are None ("not given"): the values come from the score config's defaults
+    # (stancemap/score_config.py), so a flag overrides --config only when given.
+    p.add_argument("--model", required=model_required,
+                   help="model directory or runs:/ / models:/ URI")
     p.add_argument("--proposals", help="proposals YAML (id, name, aliases); without it "
                                        "proposals are found automatically")
     p.add_argument("--actors", help="your own actor aliases (YAML, same shape as proposals)")
-    p.add_argument("--window", type=int, default=2,
+    p.add_argument("--window", type=int,
                    help="sentences back that 'the measure' / 'it' may refer to (default 2)")
-    p.add_argument("--aggregation", default="polar", choices=("polar", "mean", "max", "last"),
+    p.add_argument("--aggregation", choices=("polar", "mean", "max", "last"),
                    help="how sentence predictions combine into one row (default polar)")
-    p.add_argument("--people", default="keep", choices=("keep", "affiliation"),
+    p.add_argument("--people", choices=("keep", "affiliation"),
                    help="write people as actors, or roll them up to their affiliation")
-    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--batch-size", type=int, help="pairs per classifier batch (default 64)")
+    p.add_argument("--backend", choices=("torch", "onnx"),
+                   help="torch, or onnx: int8 ONNX Runtime, faster on CPUs (default torch)")
+    p.add_argument("--threads", type=int, help="CPU threads for the model")
 
 
 def _cmd_data_stats(args: argparse.Namespace) -> int:
@@ -154,12 +207,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_predict)
 
     p = sub.add_parser("score", help="articles -> one row per (article, actor, proposal)")
-    _add_scoring_options(p)
-    p.add_argument("--input", required=True, help="articles: JSONL, CSV or Parquet with id, text")
+    p.add_argument("--config", help="scoring config YAML (configs/score.yaml); flags override it")
+    _add_scoring_options(p, model_required=False)  # the config may name the model
+    p.add_argument("--input", required=True,
+                   help="articles with id, text: a JSONL, CSV or Parquet file, or a quoted "
+                        "glob such as 'corpus/*.parquet'")
     p.add_argument("--output", required=True, help="rows file; format from its suffix")
     p.add_argument("--resume", action="store_true",
-                   help="continue an interrupted run (JSONL output): skip articles already done")
-    p.add_argument("--errors", help="also write failed articles (file, line, field) to this file")
+                   help="continue an interrupted run exactly where its last commit left it")
+    p.add_argument("--on-error", choices=("skip", "fail"),
+                   help="skip (default): bad records go to the errors file and the run goes "
+                        "on; fail: stop at the first")
+    p.add_argument("--errors", help="errors file (default <output stem>.errors.jsonl)")
+    p.add_argument("--chunk-size", type=int,
+                   help="input records per committed chunk (default 128)")
+    p.add_argument("--engine", choices=("local", "ray"),
+                   help="local (default), or ray: the same scoring on Ray Data")
+    p.add_argument("--concurrency", type=int, help="--engine ray: number of scorer workers")
+    p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
+                   help="no progress bar (it shows only on a terminal anyway)")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("evaluate-articles",

@@ -2,7 +2,8 @@
 
 Labels here come from :class:`CueWordClassifier`, a test double that reads cue words after
 the marked actor; it checks the pipeline, not stance quality. One test at the end runs the
-real command with a tiny trained MiniLM, only to check the rows' shape.
+real command with a tiny trained MiniLM, only to check the rows' shape. Scoring files (streaming,
+resume, errors files, the score command's flags) is tested in test_batch_score.py.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from stancemap.cli import main
 from stancemap.errors import StancemapError
 from stancemap.inference.aggregate import Evidence, aggregate
-from stancemap.inference.batch_score import score_file
 from stancemap.inference.proposals import ProposalSpec
 from stancemap.inference.scorer import ArticleScorer, score_articles
 from tests.fixtures.cue_classifier import CueWordClassifier
@@ -179,75 +178,7 @@ def test_aggregation_rules(rule: str, label: str) -> None:
     assert aggregate(evidence, rule)[0] == label
 
 
-# ----------------------------------------------------------------------------- files, CLI
-@pytest.fixture
-def articles_file(tmp_path: Path) -> Path:
-    lines = [json.dumps({"id": "a", "text": "Moscow rejected the ICC."}),
-             json.dumps({"id": "b", "text": ""}),
-             "{not json",
-             json.dumps({"id": "c", "text": ["a", "list"]}),
-             json.dumps({"id": "a", "text": "A repeated id."}),
-             json.dumps({"id": "d", "text": "Paris welcomed the climate accord."})]
-    path = tmp_path / "articles.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
-def test_score_file_writes_each_format_and_reports_bad_lines(
-        scorer, articles_file: Path, tmp_path: Path, suffix: str) -> None:
-    out = tmp_path / f"rows.{suffix}"
-    report = score_file(scorer, articles_file, out, errors_path=tmp_path / "errors.jsonl")
-    assert (report.articles, report.rows) == (2, 2)
-    assert [(e.line, e.field) for e in report.errors] == [(2, "text"), (3, None), (4, "text"),
-                                                          (5, "id")]
-    assert str(report.errors[0]) == f"{articles_file}:2: field text: empty article text"
-    frame = pd.read_json(out, lines=True) if suffix == "jsonl" else (
-        pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out))
-    assert set(frame.columns) == ROW_KEYS and sorted(frame["doc_id"]) == ["a", "d"]
-    errors = [json.loads(x) for x in (tmp_path / "errors.jsonl").read_text().splitlines()]
-    assert errors[1]["error"].endswith(":3: invalid JSON: Expecting property name enclosed in "
-                                       "double quotes (column 2)")
-
-
-def test_resume_skips_articles_already_done(scorer, articles_file: Path,
-                                            tmp_path: Path) -> None:
-    out = tmp_path / "rows.jsonl"
-    score_file(scorer, articles_file, out)
-    again = score_file(scorer, articles_file, out, resume=True)
-    assert (again.articles, again.skipped) == (0, 2)
-    assert len(out.read_text().splitlines()) == 2
-    with pytest.raises(StancemapError, match="resume needs a .jsonl output"):
-        score_file(scorer, articles_file, tmp_path / "rows.csv", resume=True)
-
-
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``--model`` loads the cue-word test double instead of weights."""
-    monkeypatch.setattr(ArticleScorer, "from_pretrained", classmethod(
-        lambda cls, model, **kw: cls(CueWordClassifier(), **kw)))
-
-
-def test_cli_score_writes_rows_reports_errors_and_exits_1(
-        fake_model, articles_file: Path, tmp_path: Path, capsys) -> None:
-    out = tmp_path / "out.jsonl"
-    code = main(["score", "--model", "M", "--input", str(articles_file), "--output", str(out),
-                 "--proposals", str(FIXTURES / "proposals.yaml")])
-    captured = capsys.readouterr()
-    assert code == 1
-    assert f"error: {articles_file}:2: field text: empty article text" in captured.err
-    assert "Traceback" not in captured.err
-    assert "wrote 1 rows for 2 articles" in captured.out
-    assert [json.loads(x)["doc_id"] for x in out.read_text().splitlines()] == ["a"]
-
-
-def test_cli_score_errors_without_traceback(fake_model, tmp_path: Path, capsys) -> None:
-    code = main(["score", "--model", "M", "--input", str(tmp_path / "missing.jsonl"),
-                 "--output", str(tmp_path / "o.jsonl")])
-    assert code == 2
-    assert "missing.jsonl: file not found" in capsys.readouterr().err
-
-
+# ----------------------------------------------------------------------------- real model
 def test_score_articles_with_a_real_tiny_model(classifier, tmp_path: Path) -> None:
     """The real classifier through the one-call API and the CLI: rows have the right shape."""
     result = score_articles([{"id": "t1", "text": "Seoul backed the UN resolution, but Beijing "
