@@ -14,7 +14,7 @@ from stancemap.inference.classifier import StanceClassifier
 from stancemap.labels import LABELS
 from stancemap.training.trainer import train
 
-from .conftest import make_rows, tiny_config
+from .conftest import REPO, make_rows, tiny_config
 
 
 def test_model_directory_holds_everything(trained):
@@ -77,6 +77,29 @@ def test_pyfunc_model_predicts(trained):
     out = model.predict(frame)
     assert list(out.columns) == ["label", "confidence"] + [f"score_{x}" for x in LABELS]
     assert len(out) == len(frame) and set(out["label"]) <= set(LABELS)
+
+
+def test_pyfunc_signature_is_what_spark_udf_needs(trained):
+    """Loaded as ``mlflow.pyfunc.spark_udf`` loads it (pyspark itself is not a dependency).
+
+    spark_udf takes its struct result type from the output schema, and the README spells
+    that type out; Spark hands missing optional values (here ``actor_mention``) over as NaN.
+    """
+    cfg, result = trained
+    mlflow.set_tracking_uri(cfg.tracking.uri)
+    model = mlflow.pyfunc.load_model(f"runs:/{result.run_id}/model")
+    assert model.metadata.get_input_schema().required_input_names() == [
+        "text", "actor", "proposal"]
+    outputs = model.metadata.get_output_schema()
+    frame = pd.DataFrame(make_rows(1))[["text", "actor", "proposal", "actor_mention"]]
+    assert frame["actor_mention"].isna().any()
+    out = model.predict(frame, params={"batch_size": 4})
+    assert list(out.columns) == outputs.input_names()
+    for spec in outputs.inputs:
+        kind = {"string": str, "double": float}[spec.type.name]
+        assert all(isinstance(v, kind) for v in out[spec.name]), spec.name
+    ddl = ", ".join(f"{spec.name} {spec.type.name}" for spec in outputs.inputs)
+    assert f'"{ddl}"' in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_same_seed_same_model(trained, tiny_data, tmp_path):
