@@ -179,6 +179,15 @@ _HEAD_STOP = re.compile(
     r"\s(?:of|on|for|to|in|with|by|from|at|against|over|under|into|that|which|\()\s"
     r"|\s\w+ing\s|\s\(")
 _DETERMINERS = r"the|this|that|these|those|its|their|his|her|a|an|any|such a"
+# Heads that never stand for a proposal: bodies that hold stances ("Central government
+# funding ..." must not make "the government" a mention of the funding), pronouns and
+# fragments a name can end on.
+_NOT_HEADS = frozenset("""
+government governments council councils party parties ministry ministries union unions court
+courts commission parliament assembly congress senate country countries state states people
+group groups company companies board agency committee federation association authority
+authorities administration office city cities side it its part parts vote votes proposed
+""".split())
 
 
 def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
@@ -194,7 +203,8 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
         if not stem or not stem[-1].isalpha() or stem[-1][0].isupper() and len(stem) > 1:
             continue
         # The head, and trigger nouns modifying it ("hostile takeover bid": "the takeover").
-        for head in {stem[-1].lower()} | {w.lower() for w in stem[:-1] if w.lower() in TRIGGERS}:
+        candidates = {stem[-1].lower()} | {w.lower() for w in stem[:-1] if w.lower() in TRIGGERS}
+        for head in candidates - _NOT_HEADS:
             words = {w.lower() for w in re.findall(r"[\w-]+", phrase)} - {head}
             for form in _number_forms(head):
                 heads.setdefault(form, set()).update(words)

@@ -92,3 +92,12 @@ def test_back_references() -> None:
     assert [r[2] for r in back_references("China said the measure was bad and voted "
                                           "against it.")] == ["the measure", "it"]
     assert back_references("Madrid said it can meet its goals.") == []
+
+
+def test_a_body_in_a_proposal_name_is_not_a_head_noun() -> None:
+    funding = ProposalSpec("subsidy", "Central government funding for free subway rides",
+                           ("cover part of the cost of free rides",))
+    text = ("The Seoul Metropolitan Government asked the central government to cover part of "
+            "the cost of free rides.")
+    found = [m.text for m in match_proposals(text, [funding])]
+    assert found == ["cover part of the cost of free rides"]
