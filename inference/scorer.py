@@ -141,7 +141,17 @@ class ArticleAnalysis:
 
 @lru_cache(maxsize=2)
 def load_spacy(name: str | None = None) -> Any:
-    """The English spaCy pipeline: ``name``, else the packaged small model, else a user's."""
+    """The English spaCy pipeline: ``name``, else the packaged small model, else a user's.
+
+    Every component of the small English pipeline is used, so none is disabled (checked
+    for issue 5): ``ner`` gives the people, organisations and places (:mod:`.actors`);
+    ``tagger`` with ``attribute_ruler`` gives ``pos_`` (titles, group modifiers, clause
+    verbs); ``parser`` gives ``dep_``, ``noun_chunks`` and ``ent.sent`` (mention roles,
+    the clause filter, proposal discovery); ``lemmatizer`` gives ``lemma_`` (request verbs
+    such as "urged", proposal head nouns); ``tok2vec`` feeds the tagger and parser.
+    Disabling any of them would change rows. Articles go through ``nlp.pipe`` a chunk at
+    a time (:meth:`ArticleScorer._score_batch`).
+    """
     import spacy
 
     for candidate in ([name] if name else SPACY_MODELS):
@@ -233,11 +243,21 @@ class ArticleScorer:
 
     @classmethod
     def from_pretrained(cls, model: str | Path, *, device: str | None = None,
+                        backend: str = "torch", threads: int | None = None,
                         **kwargs: Any) -> ArticleScorer:
-        """Load a :class:`StanceClassifier` (directory or MLflow URI) and wrap it."""
+        """Load a :class:`StanceClassifier` (directory or MLflow URI) and wrap it.
+
+        ``device``, ``backend`` (``"torch"`` or ``"onnx"``) and ``threads`` go to
+        :meth:`StanceClassifier.from_pretrained`; the other keywords to the scorer.
+
+        >>> ArticleScorer.from_pretrained("runs/default/model", backend="onnx",
+        ...                               threads=2, proposals="p.yaml")  # doctest: +SKIP
+        """
         from stancemap.inference.classifier import StanceClassifier
 
-        return cls(StanceClassifier.from_pretrained(model, device=device), **kwargs)
+        clf = StanceClassifier.from_pretrained(model, device=device, backend=backend,
+                                               threads=threads)
+        return cls(clf, **kwargs)
 
     # --------------------------------------------------------------------- pipeline
     def analyze(self, article: Article, doc: Any = None) -> ArticleAnalysis:

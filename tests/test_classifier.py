@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stancemap.errors import DataError, StancemapError
-from stancemap.inference.classifier import StanceClassifier
+from stancemap.inference.classifier import StanceClassifier, as_example, default_threads
 from stancemap.labels import LABELS
 from stancemap.records import Prediction
 
@@ -86,3 +86,37 @@ def test_predictions_ignore_training_mode(classifier):
         assert classifier.model.training  # mode restored for the next training step
     finally:
         classifier.model.eval()
+
+
+def test_padding_gives_the_arrays_tokenizer_pad_gives(classifier):
+    rows = make_rows(1)
+    rows[2]["text"] += " Talks went on late into the night." * 3
+    features = classifier.features([as_example(r) for r in rows])
+    ours = classifier.pad(features)
+    theirs = classifier.tokenizer.pad(features, return_tensors="np")
+    assert list(ours) == list(theirs)
+    for key in ours:
+        assert ours[key].dtype == np.int64
+        np.testing.assert_array_equal(ours[key], theirs[key])
+
+
+def test_threads_set_torch_threads_and_are_checked(trained):
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        StanceClassifier.from_pretrained(trained[1].model_dir, threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    with pytest.raises(StancemapError, match="threads"):
+        StanceClassifier.from_pretrained(trained[1].model_dir, threads=0)
+    with pytest.raises(StancemapError, match="backend"):
+        StanceClassifier.from_pretrained(trained[1].model_dir, backend="jax")
+
+
+def test_default_threads_counts_usable_physical_cores():
+    import os
+
+    n = default_threads()
+    assert 1 <= n <= len(os.sched_getaffinity(0))
