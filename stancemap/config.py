@@ -11,7 +11,6 @@ types are errors that name the key and the file.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -177,22 +176,37 @@ def config_from_dict(raw: dict[str, Any], path: str = "<dict>") -> Config:
         raise ConfigError(_format_validation_error(err, path)) from None
 
 
+def read_yaml_mapping(path: str, kind: str = "config", empty_ok: bool = False) -> dict[str, Any]:
+    """The top-level mapping of a YAML config file, or a :class:`ConfigError` naming the file.
+
+    ``kind`` names the file in messages ("config", "score config"); with ``empty_ok`` an
+    empty file reads as ``{}``.
+
+    >>> read_yaml_mapping("configs/smoke.yaml")["output_dir"]  # doctest: +SKIP
+    'runs/smoke'
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = parse_yaml(f.read())
+    except FileNotFoundError:
+        missing = "config file" if kind == "config" else kind
+        raise ConfigError(f"{missing} not found: {path}") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"invalid YAML in {path}: {err}") from None
+    if raw is None and empty_ok:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"invalid {kind} {path}: expected a mapping at the top level")
+    return raw
+
+
 def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
     """Load a YAML config, apply ``a.b=value`` overrides, and validate it.
 
     Relative data paths stay relative to the working directory, as a user types them.
     """
     path = str(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = parse_yaml(f.read())
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"invalid YAML in {path}: {err}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"invalid config {path}: expected a mapping at the top level")
-    raw = copy.deepcopy(raw)
+    raw = read_yaml_mapping(path)
     for override in overrides or []:
         apply_override(raw, override)
     return config_from_dict(raw, path)

@@ -17,10 +17,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
-from stancemap.config import _Section, parse_yaml
+from stancemap.config import _Section, read_yaml_mapping
 from stancemap.errors import ConfigError
 
 
@@ -69,28 +68,14 @@ def load_score_config(
     >>> load_score_config(None, {"chunk_size": 8, "window": None}).chunk_size
     8
     """
-    raw = _read(str(path)) if path is not None else {}
+    raw = (read_yaml_mapping(str(path), "score config", empty_ok=True)
+           if path is not None else {})
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     raw.update(given)
     try:
         return ScoreConfig.model_validate(raw)
     except ValidationError as err:
         raise ConfigError(_explain(err, str(path) if path else None, set(given))) from None
-
-
-def _read(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = parse_yaml(f.read())
-    except FileNotFoundError:
-        raise ConfigError(f"score config not found: {path}") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"invalid YAML in {path}: {err}") from None
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"invalid score config {path}: expected a mapping at the top level")
-    return raw
 
 
 def _explain(err: ValidationError, path: str | None, from_flags: set[str]) -> str:
