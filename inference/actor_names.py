@@ -31,9 +31,14 @@ ROLE_NOUNS = ("spokeswoman|spokesman|spokesperson|minister|diplomat|envoy|ambass
               "secretary|chief|leader|negotiator|commissioner|director|chairman|chairwoman|"
               "chair|representative|delegate")
 _ROLE_REF = re.compile(rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}({ROLE_NOUNS})\b")
-_ORG_REF = re.compile(r"\b[Tt]he\s+(party|department|ministry|commission|company|bank|council|"
-                      r"union|federation|association|agency|court|committee|group|forum|"
-                      r"board|fund|alliance|bloc|organisation|organization)\b")
+_ORG_REF = re.compile(r"\b[Tt]he\s+(?:([a-z]+)\s+)?(party|department|ministry|commission|"
+                      r"company|bank|council|union|federation|association|agency|court|"
+                      r"committee|group|forum|board|fund|alliance|bloc|organisation|"
+                      r"organization)\b")
+# "the city" is the city's government named before ("Osaka Metropolitan Government").
+_CITY_REF = re.compile(r"\b[Tt]he\s+city\b(?!['\u2019])")
+_CITY_GOVERNMENT = re.compile(r"\b(?:Metropolitan|City|Municipal)\s+(?:Government|Hall)\b"
+                              r"|\bCity Hall\b")
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -74,6 +79,11 @@ def one_name_per_actor(
                 acronyms[after.group(1)] = m.actor
             if m.actor in acronyms:
                 m = replace(m, actor=acronyms[m.actor])
+            elif re.fullmatch(r"[A-Z]{2,6}", m.actor):
+                # "LDP" for the "Liberal Democratic Party" named in full, no parentheses
+                full = _initials_of(m.actor, mentions)
+                if full is not None:
+                    m = replace(m, actor=full)
         resolved.append(m)
     # Role nouns referring back to a named person: "..., the spokeswoman said".
     for ref in _ROLE_REF.finditer(text):
@@ -94,16 +104,31 @@ def one_name_per_actor(
                           None)
             if fuller is not None:
                 resolved[k] = replace(m, actor=fuller.actor, affiliation=fuller.affiliation)
+                continue
+            named = _named_body(m.actor, resolved)
+            if named is not None:  # "a teachers' union" -> "Metro Teachers Union"
+                resolved[k] = replace(m, actor=named.actor, actor_type=named.actor_type,
+                                      affiliation=named.affiliation)
     # "the department", "the party": the last organisation whose name has that word.
     orgs = [m for m in resolved if m.actor_type == "organisation"]
     for ref in _ORG_REF.finditer(text):
         if _overlaps(ref.start(), ref.end(), taken):
             continue
-        noun = ref.group(1).lower()
-        named = [o for o in orgs if o.start < ref.start() and noun in o.actor.lower().split()]
+        # "the health department" -> "Department of Health": a describing word must be
+        # in the name too ("the ruling party" is not every party).
+        words = {w for w in (ref.group(1), ref.group(2).lower()) if w}
+        named = [o for o in orgs if o.start < ref.start()
+                 and words <= set(o.actor.lower().split())]
         if named:
             o = named[-1]
             resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))
+            taken.append((ref.start(), ref.end()))
+    cities = [o for o in orgs if _CITY_GOVERNMENT.search(o.actor)]
+    for ref in _CITY_REF.finditer(text):
+        named = [o for o in cities if o.start < ref.start()]
+        if named and not _overlaps(ref.start(), ref.end(), taken):
+            resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
+                                    text=ref.group(0)))
             taken.append((ref.start(), ref.end()))
     # Bare surnames spaCy missed or mislabelled ("Yun said"): tokens of a known full name.
     for p in {p.actor: p for p in people if " " in p.actor or "-" in p.actor}.values():
@@ -130,6 +155,39 @@ def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMentio
             continue
         keep.append(m)
     return keep
+
+
+def _named_body(group: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The organisation whose name has every word of a described body ("teachers' union").
+
+    Stories introduce a body by what it is and name it later (or the other way round);
+    both are one actor, under the name.
+
+    >>> org = ActorMention(0, 24, "Metro Teachers Union", "Metro Teachers Union",
+    ...                    "organisation")  # doctest: +SKIP
+    >>> _named_body("teachers' union", [org]).actor  # doctest: +SKIP
+    'Metro Teachers Union'
+    """
+    words = set(re.findall(r"[a-z]+", re.sub(r"['\u2019]s?\b", "", group.lower())))
+    if len(words) < 2:
+        return None
+    return next((o for o in mentions if o.actor_type == "organisation"
+                 and words <= set(o.actor.lower().split())), None)
+
+
+def _initials_of(acronym: str, mentions: Sequence[ActorMention]) -> str | None:
+    """The organisation whose capitalised words spell ``acronym``.
+
+    >>> m = ActorMention(0, 26, "Liberal Democratic Party", "Liberal Democratic Party",
+    ...                  "organisation")  # doctest: +SKIP
+    >>> _initials_of("LDP", [m])  # doctest: +SKIP
+    'Liberal Democratic Party'
+    """
+    for m in mentions:
+        if m.actor_type == "organisation" and "".join(
+                w[0] for w in m.actor.split() if w[:1].isupper()) == acronym:
+            return m.actor
+    return None
 
 
 def _longer_name(short: str, mentions: Sequence[ActorMention]) -> ActorMention | None:

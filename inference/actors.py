@@ -2,12 +2,16 @@
 
 Sources of mentions, in order of trust (a later source never claims a span already taken):
 
+0. **Appositive names**: "a residents' group, Kitaura Citizens for Safety," or "Mothers
+   Against Noise, a group representing ...": the proper name beside "group" is the actor.
 1. **People** (spaCy PERSON, and "Seoul Mayor Kang Min-ho"-style titled names spaCy
    misses) with the role phrase around them: in "China's foreign ministry spokeswoman Hua
    Chunying" the actor is Hua Chunying, title "foreign ministry spokeswoman", affiliation
    China.
 2. **Multi-word organisations** spaCy finds that contain a country ("Japan Innovation
-   Party"), so the country inside them is not read as the state.
+   Party"), so the country inside them is not read as the state; bodies owned by a named
+   company ("Acme Rail's labor union"); and capitalised names ending in Association,
+   Council, Union ... that spaCy misses.
 3. **Demonyms** with what follows: "the Chinese side", "Chinese diplomats" -> China;
    "Dutch farmers" -> the group "Dutch farmers", affiliation Netherlands.
 4. **The gazetteer** (:class:`~stancemap.inference.actor_table.ActorTable`): country
@@ -18,11 +22,13 @@ Sources of mentions, in order of trust (a later source never claims a span alrea
    and government bodies: "the foreign ministry" belongs to the country named with it
    ("China's", "in Seoul", "the German"), else to the dateline's country.
 6. **Other named entities**: organisations and places spaCy finds that the table lacks
-   (news agencies, which only report, are left out).
+   (news agencies, which only report, are left out); local bodies ("the prefectural
+   assembly" after "Nara Prefecture"); and later repeats of an organisation's name.
 
 :mod:`.actor_names` then gives every actor one name across the article ("Yun" -> "Yun
 Byung-se"). Each mention also records its grammatical ``role`` (subject, requested,
-location, other), which pairing uses: the party asked to back something takes no stance.
+location, object, members, descriptor, background, other; see :class:`ActorMention`),
+which pairing uses: the party asked to back something, or merely acted on, takes no stance.
 """
 
 from __future__ import annotations
@@ -52,13 +58,16 @@ GROUP_NOUNS = ("farmers|fishermen|residents|workers|activists|protesters|lawmake
 _GROUP = re.compile(
     r"\b(?:(?i:opposition|ruling|governing|conservative|liberal|progressive|centrist|"
     r"right-wing|left-wing|Democratic|Republican|Labour|Labor|Green|coalition)\s+"
-    r"(?:lawmakers|legislators|MPs|senators|parties|politicians|members)"
+    r"(?:lawmakers|legislators|MPs|senators|parties|politicians|members|"
+    r"(?i:coalition|bloc|alliance|camp))"  # "the opposition Coalition" (Australia's)
+    # "a teachers' union": one body of a trade, named by whose it is
+    r"|[a-z]+s['\u2019]\s+(?:union|group|association|lobby|federation|council)"
     r"|(?:[A-Za-z-]+(?:['\u2019]s?)?\s+){0,2}(?:groups|unions|associations|federations|lobbies|"
     r"organisations|organizations|coalitions)"
     r"|(?:[a-z]+\s+)?(?:attorneys\s+general"
     r"|farmers|fishermen|residents|workers|activists|protesters|doctors|"
     r"nurses|teachers|students|exporters|automakers|carmakers|retailers|employers|truckers|"
-    r"environmentalists|shipowners))\b")
+    r"environmentalists|shipowners)(?![\u2019']))\b")  # "teachers' union" is one body
 _GROUP_NOUN_STOP = frozenset("the a an some many several most other these those both all "
                              "and or of by with against for about".split())
 _BODY = re.compile(
@@ -70,7 +79,28 @@ _BODY = re.compile(
 AGENCIES = frozenset("ap afp reuters yonhap xinhua kyodo dpa ansa efe tass upi bloomberg "
                      "associated press agence france-presse".split())
 _REQUEST_VERBS = frozenset("ask urge press call pressure lobby persuade encourage invite "
-                           "push implore beg exhort tell".split())
+                           "push implore beg exhort tell "
+                           # wishing or letting someone act is no stance of theirs either
+                           "want prefer expect allow require force".split())
+# Nouns of a stance: a possessor or "of"/"from" phrase on them holds it ("Spain's request").
+_STANCE_NOUNS = frozenset("backing support opposition objection request call demand proposal "
+                          "push offer veto approval rejection endorsement criticism".split())
+# Collective heads whose "of" phrase names who acts ("the board of Credito Alpino", "a group
+# of 14 state attorneys general").
+_BODY_NOUNS = frozenset("board government leadership management cabinet group coalition "
+                        "bloc majority number alliance delegation team".split())
+# Heads that name an organisation's members, not the organisation ("EU governments").
+_MEMBER_NOUNS = frozenset("members member ministers governments countries nations states "
+                          "diplomats diplomat".split())
+_VOTE_LEMMAS = frozenset("abstain vote object dissent oppose support back reject favour favor "
+                         "approve endorse".split())
+# What "under ..." names when a clause spells out a proposal's terms ("under which").
+_TERMS_NOUNS = frozenset("which agreement deal plan proposal bill law scheme rule system terms "
+                         "accord arrangement pact treaty measure settlement".split())
+# Verbs whose object shares the subject's stance: "France joined Germany in opposing it".
+_COMPANY_VERBS = frozenset("join echo follow".split())
+# Verbs whose object is an audience, not a target: "told reporters", "said in a statement".
+_SPEECH_LEMMAS = frozenset("say tell add state announce write".split())
 _LOCATIVE = frozenset("in at from into near across throughout inside outside around to".split())
 
 
@@ -80,7 +110,10 @@ class ActorMention:
 
     ``role`` is the mention's part in its clause: ``subject`` (does or says something),
     ``requested`` (the object of ask/urge/press: asked to act, so no stance of its own),
-    ``location`` ("talks in Geneva") or ``other``.
+    ``location`` ("talks in Geneva"), ``object`` (acted on: "misled doctors"),
+    ``members`` ("EU governments" are not the EU), ``descriptor`` (inside another actor's
+    apposition: "Keidanren, Japan's business lobby"), ``background`` (a "with ..." scene or
+    a proposal's terms: "a deal under which Acme would pay") or ``other``.
     """
 
     start: int
@@ -124,12 +157,16 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 class _Collector:
     """Mentions found so far; a span already taken cannot be claimed again."""
 
-    def __init__(self, blocked: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, blocked: Sequence[tuple[int, int]], skip_before: int = 0) -> None:
         self.mentions: list[ActorMention] = []
-        self.taken: list[tuple[int, int]] = list(blocked)
+        self.taken: list[tuple[int, int]] = [(0, skip_before), *blocked]
+        self.blocked = list(blocked)  # proposal spans (the dateline stays taken)
 
-    def add(self, mention: ActorMention) -> bool:
-        if _overlaps(mention.start, mention.end, self.taken):
+    def add(self, mention: ActorMention, *, over_blocked: bool = False) -> bool:
+        """Claim the mention's span; ``over_blocked`` lets a name cover proposal words."""
+        spans = ([t for t in self.taken if t not in self.blocked] if over_blocked
+                 else self.taken)
+        if _overlaps(mention.start, mention.end, spans):
             return False
         self.mentions.append(mention)
         self.taken.append((mention.start, mention.end))
@@ -147,17 +184,24 @@ def find_actors(
     resolution" names a proposal, not the UN's stance; ``home`` is the country a bare "the
     foreign ministry" belongs to (the dateline's), if known.
     """
-    out = _Collector([(0, skip_before), *blocked])
+    out = _Collector(blocked, skip_before)
+    _appositive_names(text, doc, table, out)
     _people(text, doc, table, out)
     _titled_names(text, table, out)
+    _owned_bodies(text, table, out)
     _named_organisations(text, doc, table, out)
+    _titled_organisations(text, table, out)
     _demonyms(text, table, out)  # before the gazetteer: "the North Korean envoy" is not "the North"
+    _local_bodies(text, out)
     _gazetteer(text, doc, table, out)
     _groups(text, doc, table, out, home)
     _other_entities(doc, table, out)
+    _repeated_names(text, out)
     mentions = drop_possessors(text, sorted(out.mentions, key=lambda m: m.start))
     mentions = one_name_per_actor(text, mentions, out.taken)
-    return [replace(m, role=_role(doc, m)) for m in sorted(mentions, key=lambda m: m.start)]
+    spans = [(m.start, m.end) for m in mentions]
+    return [replace(m, role=_role(doc, m, [t for t in spans if t != (m.start, m.end)]))
+            for m in sorted(mentions, key=lambda m: m.start)]
 
 
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
@@ -197,8 +241,156 @@ def _titled_names(text: str, table: ActorTable, out: _Collector) -> None:
         start = m.start(1)
         title = text[max(0, m.start() - 40):m.end(1) - len(name)].strip()
         title = re.split(r"[,.;:\"\u201c\u201d]", title)[-1].strip()
-        out.add(ActorMention(start, m.end(1), name, name, "person",
-                             _affiliation_in(title, table), title=title or None))
+        if out.add(ActorMention(start, m.end(1), name, name, "person",
+                                _affiliation_in(title, table), title=title or None)) and title:
+            # "Seoul Mayor": the place describes the person, as in :func:`_people`.
+            title_start = text.rfind(title, 0, start)
+            if title_start >= 0:
+                out.taken.append((title_start, title_start + len(title)))
+
+
+# A proper name: capitalised words, with the small words names carry ("Parents Against
+# Prescription Addiction", "Fondazione Cassa di Lombardia").
+_NAME = (r"[A-Z][\w&.\u2019'-]*(?: (?:(?:of|for|and|against|on|de|di|del|des|la|le)"
+         r"(?: the)? )?[A-Z][\w&.\u2019'-]*)+")
+# Capitalised words that open a sentence or a time phrase, not a name ("In Lima, ...").
+_NOT_NAME_WORDS = frozenset("""
+The A An In On At After Before But And When While Under Last This That Meanwhile Since Until
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December Earlier Later Also Both
+""".split())
+
+
+def _trim_name(name: str) -> str:
+    """A name without the capitalised function words before it: "In Lima" -> "Lima", nor
+    what a sentence end before it left ("Senate. The Bar Council" -> "Bar Council").
+
+    >>> _trim_name("On Monday the Council"), _trim_name("Senate. The Nara Bar Association")
+    ('Council', 'Nara Bar Association')
+    """
+    words = re.split(r"(?<=[a-z]{2}[.!?])\s+", name)[-1].split()
+    while words and (words[0] in _NOT_NAME_WORDS or words[0] in ("the", "of", "and")):
+        words = words[1:]
+    return " ".join(words)
+
+
+# Common nouns a news story puts beside an organisation's name to say what it is.
+_KIND_NOUNS = (r"group|union|association|coalition|organi[sz]ation|alliance|network|campaign|"
+               r"lobby|federation|movement|charity|watchdog|foundation|body|platform")
+_APPOSITIVE_AFTER = re.compile(
+    # not "a spokesman for the group, John Smith," (the name is the spokesman's)
+    rf"(?<!for )(?<!of )(?<!from )\b(?:[Aa]n?|[Tt]he)\s+(?:[\w\u2019'-]+\s+){{0,3}}?"
+    rf"(?:{_KIND_NOUNS})s?,\s+({_NAME})(?=\s*,|\s+[a-z])")
+_APPOSITIVE_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+(?:an?|the)\s+(?:[\w\u2019'-]+\s+){{0,4}}?"
+    # not "Jan Novak, the group's founder"
+    rf"(?:{_KIND_NOUNS})(?![\w\u2019'])", re.MULTILINE)
+
+
+def _appositive_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    """"A residents' group, Kitaura Citizens for Safety, said": the name is the actor.
+
+    The descriptor says what the named body is, so it holds no actor of its own
+    ("residents"), and the name wins even over proposal words inside it ("... Against
+    Restart"): a comma-framed proper name beside "group" is a strong sign of an actor.
+    """
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    for pattern in (_APPOSITIVE_AFTER, _APPOSITIVE_BEFORE):
+        for m in pattern.finditer(text):
+            name = _trim_name(m.group(1))
+            start = m.end(1) - len(name)
+            if (table.lookup(name) is not None or len(name.split()) < 2
+                    or _overlaps(start, m.end(1), people)):
+                continue  # a known actor, a lone capitalised word, or a person
+            if out.add(ActorMention(start, m.end(1), name, name, "organisation"),
+                       over_blocked=True):
+                out.taken.append((m.start(), m.end()))
+
+
+# "Seoul Metro's labor union": a body owned by a named company or city.
+_OWNED = re.compile(
+    r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)['\u2019]s\s+"
+    r"((?:[a-z-]+(?:s['\u2019])?\s+)?union"  # "labor union", "pilots' union"
+    r"|board(?:\s+of\s+directors)?)\b")
+
+
+def _owned_bodies(text: str, table: ActorTable, out: _Collector) -> None:
+    """"Acme Rail's labor union" is its own actor, "Acme Rail labor union"; a company's
+    board speaks for the company ("Acme Rail's board rejected the bid" -> Acme Rail).
+
+    Without this, the owner alone ("Seoul" -> the state) would take the union's stance.
+    """
+    for m in _OWNED.finditer(text):
+        owner, body = re.sub(r"^The\s+", "", m.group(1)), m.group(2)
+        entry = table.lookup(owner)
+        if entry is not None and entry.type == "state":
+            continue  # "Japan's union" is some union of the country, not one it owns
+        start = m.end(1) - len(owner)
+        if body.startswith("board"):
+            out.add(ActorMention(start, m.end(), text[start:m.end()], owner, "organisation"))
+        else:
+            name = owner + " " + body.replace("\u2019", "'")
+            out.add(ActorMention(start, m.end(), text[start:m.end()], name, "organisation"))
+
+
+_ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
+              "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
+              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund")
+_TITLED_ORG = re.compile(
+    rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
+    rf"(?:{_ORG_HEADS})s?\b"
+    # "Chamber of Commerce", "Union of Concerned Scientists": the name may go on
+    # (not "on Tuesday", nor "of March")
+    rf"(?: (?:of|for)(?: the)? (?!{'|'.join(sorted(_NOT_NAME_WORDS))}\b)[A-Z][\w&\u2019'-]*"
+    r"(?: [A-Z][\w&\u2019'-]*)*)?")
+
+
+def _titled_organisations(text: str, table: ActorTable, out: _Collector) -> None:
+    """Capitalised names ending in a word such as Association or Council that spaCy missed
+    ("The Tallinn Pensioners Association said"): the head noun marks an organisation."""
+    for m in _TITLED_ORG.finditer(text):
+        name = _trim_name(m.group(0))
+        if len(name.split()) < 2 or table.lookup(name) is not None or re.search(
+                r"\bNews\b|\band the\b", name):
+            continue  # known; a news agency (it only reports); "X and the Y" is two actors
+        start = m.end() - len(name)
+        out.add(ActorMention(start, m.end(), name, name, "organisation"))
+
+
+_LOCAL_BODY = re.compile(
+    r"\b(prefectural|provincial|municipal|county|regional)\s+"
+    r"(assembly|council|legislature|parliament|government)\b")
+_LOCAL_UNIT = {"prefectural": "Prefecture", "provincial": "Province", "municipal": "City",
+               "county": "County", "regional": "Region"}
+
+
+def _local_bodies(text: str, out: _Collector) -> None:
+    """"the prefectural assembly" after "Nara Prefecture" is the "Nara prefectural assembly".
+
+    A local body acts in its own right, not as the state, and articles name its area
+    once ("the governor of Nara Prefecture") and then say only "the prefectural assembly".
+    """
+    for m in _LOCAL_BODY.finditer(text):
+        unit = _LOCAL_UNIT[m.group(1)]
+        owners = re.findall(rf"\b([A-Z][\w-]+)\s+{unit}\b", text[:m.start()])
+        if not owners:
+            continue
+        name = f"{owners[-1]} {m.group(0)}"
+        out.add(ActorMention(m.start(), m.end(), m.group(0), name, "government body"))
+
+
+def _repeated_names(text: str, out: _Collector) -> None:
+    """Later mentions of a multi-word organisation name that NER missed the second time.
+
+    spaCy tags a name by its context, so "Acme Rail said ..." may go untagged after
+    "Acme Rail, the operator, ..." was found; the name itself is enough.
+    """
+    names = {m.actor for m in out.mentions
+             if m.actor_type == "organisation" and m.text.removeprefix("the ").removeprefix(
+                 "The ") == m.actor and len(m.actor.split()) > 1}
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            out.add(ActorMention(m.start(), m.end(), name, name, "organisation"))
 
 
 def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
@@ -275,6 +467,8 @@ def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
             continue
         if alias.form.lower().startswith("the ") and not m.group(0).lower().startswith("the "):
             continue  # "the North" is North Korea; "North" alone is not
+        if alias.form.lower().startswith("the ") and re.match(r" [A-Z]", text[m.end():]):
+            continue  # nor is "the North Sea": the name goes on
         if alias.ambiguous and _overlaps(m.start(), m.end(), people):
             continue  # "Jordan Peterson", "George Washington"
         if m.group(0).lower().startswith("the ") and not alias.form.lower().startswith("the "):
@@ -282,8 +476,22 @@ def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
             start = m.start() + len(m.group(0)) - len(m.group(0).split(None, 1)[-1])
         else:
             start = m.start()
+        group = _STATE_GROUP.match(text, m.end()) if alias.entry.type == "state" else None
+        if group is not None and group.group(1):
+            word = doc.char_span(group.start(1), group.end(1))
+            if word is None or word.root.pos_ not in ("NOUN", "ADJ", "PROPN"):
+                group = None  # "Lisbon warned exporters": a verb, not a modifier
+        if group is not None:
+            # "U.S. shale producers" are a group of the country, not the state itself,
+            # as "Dutch farmers" are (see :func:`_demonyms`).
+            phrase = text[start:group.end()]
+            out.add(ActorMention(start, group.end(), phrase, phrase, "group", alias.entry.name))
+            continue
         out.add(ActorMention(start, m.end(), text[start:m.end()], alias.entry.name,
                              alias.entry.type, alias.entry.affiliation))
+
+
+_STATE_GROUP = re.compile(rf"\s+(?:([a-z]+)\s+)?(?:{GROUP_NOUNS})\b")
 
 
 def _demonyms(text: str, table: ActorTable, out: _Collector) -> None:
@@ -390,16 +598,49 @@ def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
                              ent.text.removesuffix("'s"), name, kind))
 
 
-def _role(doc: Any, mention: ActorMention) -> str:
-    """The mention's part in its clause, from the dependency parse."""
+def _role(doc: Any, mention: ActorMention,
+          others: Sequence[tuple[int, int]] = ()) -> str:
+    """The mention's part in its clause, from the dependency parse.
+
+    >>> nlp = spacy.load("en_core_web_sm")  # doctest: +SKIP
+    >>> text = "Oslo warned investors about the tax."  # doctest: +SKIP
+    >>> _role(nlp(text), ActorMention(12, 21, "investors", "investors", "group"))  # doctest: +SKIP
+    'object'
+    """
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None or not len(span):
         return "other"
     tok = span.root
+    if mention.actor_type != "state" and tok.dep_ in ("compound", "amod") \
+            and tok.head.lower_ in _MEMBER_NOUNS:
+        return "members"  # "EU governments", "OPEC+ members": the members, not the body
+    if tok.dep_ == "appos" and any(a <= tok.head.idx < b for a, b in others):
+        # "The AFL-CIO, the largest federation of unions": a description of that actor
+        return "descriptor"
     # Climb out of the noun phrase: "China's foreign ministry" -> the ministry's role.
-    while tok.dep_ in ("poss", "compound", "amod", "appos", "conj", "nmod") and tok.head != tok:
+    start = tok
+    while True:
+        if tok.dep_ == "appos" and tok != start:
+            # "Komeito, the LDP's coalition partner, said": the LDP only describes Komeito.
+            return "descriptor"
+        if tok.dep_ in ("poss", "compound") and tok.head.lemma_.lower() in _STANCE_NOUNS:
+            return "subject"  # "Spain's request for an exemption": Spain asks
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "from", "by") \
+                and tok.head.head.lemma_.lower() in _STANCE_NOUNS:
+            return "subject"  # "with the backing of the United States", "calls from Poland"
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" \
+                and tok.head.head.lower_ in _BODY_NOUNS:
+            tok = tok.head.head  # "the board of Credito Alpino" acts as the company
+            continue
+        if tok.dep_ not in ("poss", "compound", "amod", "appos", "conj", "nmod") \
+                or tok.head == tok:
+            break
         tok = tok.head
     if tok.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        if _asked_to_act(tok):
+            return "requested"  # "Berlin would prefer the Commission to negotiate a deal"
+        if _background(tok.head):
+            return "background"
         return "subject"
     if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
         return "subject"  # "drafted by the EU"
@@ -410,4 +651,30 @@ def _role(doc: Any, mention: ActorMention) -> str:
             return "requested"  # "Seoul asked Beijing to back it": Beijing takes no stance
         if tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE:
             return "location"
+        # What a clause acts on is talked about, not talking: "misleading doctors about the
+        # risks", "the rights of Chinese companies" (rule 4 of the article gold).
+        if verb.lemma_.lower() not in _SPEECH_LEMMAS | _COMPANY_VERBS:
+            return "object"
     return "other"
+
+
+def _background(verb: Any) -> bool:
+    """Does the clause of ``verb`` set the scene rather than state a stance?
+
+    "..., with Irish exporters already cutting jobs" (an absolute "with" clause) and the
+    terms of a proposal ("a deal under which Acme would pay $1 billion", "Under the plan,
+    Oslo would ...") tell what happens, not what the actor thinks of it.
+    """
+    if verb.dep_ == "pcomp" and verb.head.lower_ in ("with", "without"):
+        return verb.lemma_.lower() not in _VOTE_LEMMAS  # "with Peru abstaining" is a vote
+    return any(c.dep_ == "prep" and c.lower_ == "under" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in _TERMS_NOUNS for g in c.children)
+        for c in verb.children)
+
+
+def _asked_to_act(tok: Any) -> bool:
+    """Is ``tok`` the subject of an infinitive a request verb governs ("want X to go")?"""
+    clause = tok.head
+    return (clause.dep_ in ("ccomp", "xcomp")
+            and clause.head.lemma_.lower() in _REQUEST_VERBS
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children))

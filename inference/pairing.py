@@ -4,17 +4,21 @@ Three rules decide the candidates of a sentence:
 
 1. **Same sentence.** Every actor mention paired with every proposal mentioned in it,
    except mentions that take no stance by their grammar: the party *asked* to back
-   something ("Seoul asked Beijing to back the resolution": Beijing) and places that
-   are only a location ("talks in Geneva"). When a sentence names two proposals, an
-   actor is paired only with those its clause reaches in the parse (:func:`linked`).
+   something ("Seoul asked Beijing to back the resolution": Beijing), places that
+   are only a location ("talks in Geneva"), and objects, members, descriptors and
+   scene-setting clauses (:data:`SKIP_ROLES`). A sentence-opening "He"/"She"/"They"
+   counts as a mention of the actor it stands for. When a sentence names two proposals,
+   an actor is paired only with those its clause reaches in the parse (:func:`linked`).
 2. **Quotes belong to their speaker.** In ``"We will veto it," the envoy said`` the
    stance is the speaker's: the speaker (a named actor, or "he"/"she" for the person
    named last) is paired with the proposals of the sentence, and actors named *inside*
    the quote are not (they are talked about, not talking). A quote split over several
    sentences is attributed to the speaker named where it closes.
 3. **Back-references.** A sentence with an actor but no proposal, that refers back
-   ("the measure", "the text", "it"), is paired with the proposal mentioned last within
-   ``window`` sentences before; that sentence travels along as context.
+   ("the measure", "the text", "it", "abstained"), is paired with the proposal mentioned
+   last within ``window`` sentences before; that sentence travels along as context. So is
+   a reference that comes before the first proposal a sentence names ("welcomed the
+   decision but said a price deal would ...").
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from stancemap.inference.actors import ActorMention
@@ -37,7 +41,10 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:[,\u201d\"]\s*(he|she|they)\s+(?:said|added|told|says|stressed|warned|insisted)\b"
     r"|\b(?:said|added)\s+(he|she)\b"
     r"|^[\"\u201c]?(He|She)\s)")  # "She rejected the plan." stands for the person named last
-SKIP_ROLES = frozenset({"requested", "location"})
+# Roles that hold no stance: asked to act, a place, acted on, an organisation's members,
+# describing another actor, or part of the scene (see :func:`.actors._role`).
+SKIP_ROLES = frozenset({"requested", "location", "object", "members", "descriptor",
+                        "background"})
 
 
 @dataclass(frozen=True)
@@ -62,19 +69,30 @@ def _within(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+def _gap(actor: ActorMention, start: int, end: int) -> int:
+    """Characters between a mention and the span ``start:end`` (0 when they touch)."""
+    if actor.start >= end:
+        return actor.start - end
+    return max(0, start - actor.end)
+
+
 def _speaker(sentence: Sentence, actors: Sequence[ActorMention],
              quotes: Sequence[tuple[int, int]], recent: Sequence[ActorMention]):
     """The actor a sentence's quotation belongs to, and the text naming it, if any."""
-    outside = [a for a in actors if not _within(a.start, a.end, quotes)]
+    # The audience of "told the council" or a place ("in Geneva") never speaks.
+    outside = [a for a in actors if not _within(a.start, a.end, quotes)
+               and a.role not in SKIP_ROLES]
     text = sentence.text
     rel_quotes = [(a - sentence.start, b - sentence.start) for a, b in quotes]
     for verb in SPEECH_VERBS.finditer(text):
         if _within(verb.start(), verb.end(), rel_quotes):
             continue
         # The speaker is the actor nearest the speech verb outside the quote ("..., the
-        # envoy said" / "Yun said: ..." / "said Yun").
-        near = sorted(outside, key=lambda a: abs((a.start - sentence.start) - verb.start()))
-        if near and abs(near[0].start - sentence.start - verb.start()) < 60:
+        # envoy said" / "Yun said: ..." / "said Yun"), measured from the nearer edge so a
+        # long name before the verb is not beaten by a short one after it.
+        start, end = sentence.start + verb.start(), sentence.start + verb.end()
+        near = sorted(outside, key=lambda a: _gap(a, start, end))
+        if near and _gap(near[0], start, end) < 60:
             return near[0], near[0].text
     pronoun = _PRONOUN_SPEAKER.search(text)
     if pronoun and recent:
@@ -86,6 +104,36 @@ def _speaker(sentence: Sentence, actors: Sequence[ActorMention],
         elif word.lower() == "they" and recent:
             return recent[-1], word
     return None, None
+
+
+_LEAD_PRONOUN = re.compile(r"(He|She|They)\s+(?:also\s+|later\s+|then\s+)?[a-z]")
+
+
+def pronoun_subject(sentence: Sentence,
+                    recent: Sequence[ActorMention]) -> ActorMention | None:
+    """The actor a sentence-opening "He"/"She"/"They" stands for, as a mention of it.
+
+    A pronoun subject acts as much as a name does ("He said Rome was neutral on the bid"
+    gives the man named before a stance), so it takes part in pairing: "He"/"She" is the
+    person named last, "They" the last non-person subject.
+
+    >>> s = Sentence(1, 20, 44, "They opposed the plan.")
+    >>> ag = ActorMention(0, 8, "Farmers", "farmers", "group", role="subject")
+    >>> pronoun_subject(s, [ag]).text
+    'They'
+    """
+    m = _LEAD_PRONOUN.match(sentence.text)
+    if m is None:
+        return None
+    if m.group(1) == "They":
+        pool = [a for a in recent if a.actor_type != "person" and a.role == "subject"]
+    else:
+        pool = [a for a in recent if a.actor_type == "person"]
+    if not pool:
+        return None
+    start = sentence.start
+    return replace(pool[-1], start=start, end=start + len(m.group(1)), text=m.group(1),
+                   role="subject")
 
 
 def make_candidates(
@@ -120,6 +168,9 @@ def make_candidates(
     recent: list[ActorMention] = []
     for i, sentence in enumerate(sentences):
         s_actors, s_props = by_sentence[i]
+        lead = pronoun_subject(sentence, recent)
+        if lead is not None and all(a.actor != lead.actor for a in s_actors):
+            s_actors = [lead, *s_actors]
         s_quotes = [(a, b) for a, b in quotes if a < sentence.end and b > sentence.start]
         speaker, speaker_text = _speaker(sentence, s_actors, s_quotes, recent)
         if speaker is None and s_quotes:
@@ -179,6 +230,7 @@ def linked(doc: Any, actor: ActorMention, proposal: ProposalMention,
     if verb in p_root.subtree or any(verb in t.subtree for t in p_span):
         return True  # a relative clause on the proposal
     token = p_root
+    reported = False
     while token.head.i != token.i:
         token = token.head
         if token == verb:
@@ -186,8 +238,21 @@ def linked(doc: Any, actor: ActorMention, proposal: ProposalMention,
         if token.pos_ in ("VERB", "AUX"):
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
             if any(o.start <= c.idx < o.end for c in subjects for o in others):
+                if actor.actor_type == "person" and _reported(token) and not reported:
+                    # "Harada said, adding that the party cannot accept the bill": a
+                    # person who reports a body's position states it too (gold rule 6).
+                    reported = True
+                    continue
                 return False  # that clause is another actor's
-    return True
+    return not reported
+
+
+_SPEECH_LEMMAS = frozenset("say add tell state insist stress warn explain note".split())
+
+
+def _reported(clause: Any) -> bool:
+    """Is ``clause`` what a speech verb reports ("said [the party would veto it]")?"""
+    return clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _SPEECH_LEMMAS
 
 
 def _ordered(actors: Sequence[ActorMention]) -> list[ActorMention]:
@@ -211,21 +276,45 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
             if p.proposal_id not in seen:
                 seen.add(p.proposal_id)
                 out.append((p.proposal_id, p.proposal, "sentence", None, p.text))
+        # "X welcomed the decision but said a price deal would ...": a reference before the
+        # sentence's first proposal cannot mean that one, so it points back as usual.
+        # "the idea of a price deal" describes the deal itself, so not when "of" links them.
+        text = sentences[i].text
+        first = min(p.start for p in s_props) - sentences[i].start
+        if any(r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])
+               for r in back_references(text)):
+            back = _referent(i, sentences, by_sentence, window, nominal=True)
+            if back is not None and back[0] not in seen:
+                out.append(back)
         return out
     refs = back_references(sentences[i].text)
     if not refs and not quoted_speaker:
         return []
+    nominal = any(not r[2].lower().startswith("it") for r in refs)
+    back = _referent(i, sentences, by_sentence, window, nominal)
+    return [back] if back is not None else []
+
+
+_OF_LINK = re.compile(r"\s*(?:of|for|on|to|about)\b")
+
+
+def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
+              nominal: bool):
+    """The proposal a reference in sentence ``i`` points back to, as a target tuple.
+
+    The last ``window`` sentences decide; a noun reference ("the measure") with nothing
+    in the window falls back to the whole article before it.
+    """
     earlier = [p for j in range(i) for p in by_sentence[j][1]]
     counts = Counter(p.proposal_id for p in earlier)
     recent = [p for j in range(max(0, i - window), i) for p in by_sentence[j][1]]
-    nominal = any(not r[2].lower().startswith("it") for r in refs)
     pool = recent or (earlier if nominal else [])
     if not pool:
-        return []
+        return None
     # The most talked-about proposal wins; among equals, the one named last.
     best = max(pool, key=lambda p: (counts[p.proposal_id], p.start))
     source = next(s.text for s in sentences if s.start <= best.start < s.end)
-    return [(best.proposal_id, best.proposal, "back-reference", source, None)]
+    return (best.proposal_id, best.proposal, "back-reference", source, None)
 
 
 def _run_on_speaker(i: int, sentences: Sequence[Sentence], by_sentence,

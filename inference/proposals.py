@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,12 @@ convention protocol charter mandate referendum subsidy cap quota pipeline
 # its own. "it"/"its" count only in a sentence with no proposal mention (decided by pairing).
 BACK_REFERENCE = re.compile(
     r"\b(?:the|this|that|such a|the proposed|the draft)\s+"
+    # one describing word may come between: "the final text", "the committee vote"
+    r"(?:[a-z][\w-]*\s+)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
-    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation)\b"
+    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote)\b"
+    # abstaining is a stance on the motion just put to the vote ("India abstained.")
+    r"|\babstain(?:ed|ing|s)?\b"
     # "it" only as the object of a stance verb: in "Madrid said it can..." it is the actor.
     r"|\b(?:back|backs|backed|support|supports|supported|oppose|opposes|opposed|reject|"
     r"rejects|rejected|against|approve|approved|block|blocked|veto|vetoed|endorse|endorsed|"
@@ -171,14 +176,28 @@ def match_proposals(
                 found.append(ProposalMention(m.start(), m.end(), m.group(0), spec.id, spec.name))
     found = _longest_first(found)
     if heads:
-        found = _longest_first(found + match_head_references(text, specs, found))
+        refs = match_head_references(text, specs, found)
+        kept = _longest_first(found + refs)
+        # "both bills" is one span naming several proposals: keep each of them.
+        spans = {(k.start, k.end) for k in kept}
+        kept += [r for r in refs if (r.start, r.end) in spans and r not in kept]
+        found = sorted(kept, key=lambda m: m.start)
     return found
 
 
 _HEAD_STOP = re.compile(
     r"\s(?:of|on|for|to|in|with|by|from|at|against|over|under|into|that|which|\()\s"
-    r"|\s\w+ing\s|\s\(")
-_DETERMINERS = r"the|this|that|these|those|its|their|his|her|a|an|any|such a"
+    # "bill allowing couples ..." ends the head at the -ing word; in "food advertising ban"
+    # the -ing word only modifies the last word, which is the head.
+    r"|\s\w+ing\s(?=\S+\s+\S)|\s\(")
+# Verbs that open an alias naming an action ("renew the arms embargo"): the noun after
+# them is what is acted on, not the proposal, so it is no head noun ("the mission").
+_ACTION_VERBS = frozenset("""
+raise lower cut extend renew send refer cover impose lift allow adopt approve create set
+introduce increase reduce suspend delay declare keep make give grant scrap end
+""".split())
+_PREPOSITIONS = frozenset("of on for to in with by from at against over under into".split())
+_DETERMINERS = r"the two|both|the|this|that|these|those|its|their|his|her|a|an|any|such a"
 # Heads that never stand for a proposal: bodies that hold stances ("Central government
 # funding ..." must not make "the government" a mention of the funding), pronouns and
 # fragments a name can end on.
@@ -199,6 +218,8 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
     """
     heads: dict[str, set[str]] = {}
     for phrase in (spec.name, *spec.aliases):
+        if _is_action(phrase):
+            continue
         stem = _HEAD_STOP.split(f" {phrase} ", maxsplit=1)[0].split()
         if not stem or not stem[-1].isalpha() or stem[-1][0].isupper() and len(stem) > 1:
             continue
@@ -209,6 +230,17 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
             for form in _number_forms(head):
                 heads.setdefault(form, set()).update(words)
     return heads
+
+
+def _is_action(phrase: str) -> bool:
+    """Does the alias name an action ("raise oil output by 5%") rather than a thing?
+
+    >>> _is_action("raise oil output by 5%"), _is_action("delay of the vote")
+    (True, False)
+    """
+    words = phrase.split()
+    return (len(words) > 1 and words[0].lower() in _ACTION_VERBS
+            and words[1].lower() not in _PREPOSITIONS)
 
 
 def _number_forms(noun: str) -> set[str]:
@@ -253,13 +285,82 @@ def match_head_references(
     for m in pattern.finditer(text):
         if any(m.start() < e.end and e.start < m.end() for e in explicit):
             continue
+        if m.group(2)[:1].isupper() and _NAME_GOES_ON.match(text, m.end()):
+            continue  # "The Food and Beverage Council": a word of a name, not a reference
+        if _NOT_MODIFIERS & {w.lower() for w in m.group(1).split()}:
+            continue  # "the city will ban": a verb phrase, not "the ban"
         head = m.group(2).lower()
         modifiers = {w.lower() for w in m.group(1).split()}
         options = [pid for pid, hs in heads.items() if head in hs]
         narrowed = [pid for pid in options if modifiers & heads[pid][head]]
         options = narrowed or options
+        if _BOTH.match(m.group(0)) and head.endswith("s") and len(options) > 1:
+            # "both bills" names every bill the article names, each one a mention.
+            found += [ProposalMention(m.start(), m.end(), m.group(0), pid, by_id[pid].name)
+                      for pid in options]
+            continue
         best = max(options, key=lambda pid: counts[pid])
         found.append(ProposalMention(m.start(), m.end(), m.group(0), best, by_id[best].name))
+    return found + _verb_references(text, specs, heads, explicit)
+
+
+@lru_cache(maxsize=256)
+def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
+    """Head nouns used as verbs, after a modal or "to", or as a gerund ("increasing")."""
+    forms = [*verbs, *(_gerund(v) for v in verbs)]  # "proposed increasing the fare"
+    return re.compile(rf"\b(?:(?:will|would|to|shall|must)\s+(?:not\s+)?)?"
+                      rf"({'|'.join(map(re.escape, forms))})((?:\s+[\w-]+){{1,8}})")
+
+
+def _gerund(verb: str) -> str:
+    """ "increase" -> "increasing", "ban" -> "banning", "tax" -> "taxing"."""
+    if verb.endswith("e") and not verb.endswith("ee"):
+        return verb[:-1] + "ing"
+    if re.fullmatch(r"[a-z]*[^aeiou][aeiou][bdgmnpt]", verb):
+        return verb + verb[-1] + "ing"
+    return verb + "ing"
+
+
+_NOT_MODIFIERS = frozenset("will would shall should must can could may might to not is are was "
+                           "were be been has have had do does did".split())
+_NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
+_BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
+_CONTENT = re.compile(r"[a-z][a-z-]{3,}")
+
+
+def _verb_references(text: str, specs: Sequence[ProposalSpec], heads: dict[str, dict],
+                     explicit: Sequence[ProposalMention]) -> list[ProposalMention]:
+    """A proposal's head noun used as the verb of a plan: "will ban junk food advertising".
+
+    "X will ban ..." states X's support as plainly as "X backs the ban"; it counts only
+    when a word of the proposal's name follows within a few words, so "will ban" alone or
+    "to tax incomes" for a sugar tax does not.
+
+    >>> spec = ProposalSpec("ad-ban", "Ban on junk food advertising", ("advertising ban",))
+    >>> text = "Oslo will ban advertising of junk food."
+    >>> [m.text for m in _verb_references(text, [spec], {"ad-ban": head_nouns(spec)}, [])]
+    ['ban advertising of junk food']
+    """
+    by_id = {spec.id: spec for spec in specs}
+    found = []
+    for pid, hs in heads.items():
+        spec = by_id[pid]
+        words = set(_CONTENT.findall(" ".join((spec.name, *spec.aliases)).lower()))
+        verbs = sorted(h for h in hs if not h.endswith("s"))
+        if not verbs:
+            continue
+        for m in _verb_pattern(tuple(verbs)).finditer(text):
+            if m.group(1) in verbs and m.start(1) == m.start():
+                continue  # a bare "ban ..." may be the noun; the verb needs "will"/"to"
+            tail = m.group(2)
+            shared = [w for w in _CONTENT.finditer(tail.lower()) if w.group(0) in words
+                      and w.group(0) not in verbs]
+            if not shared:
+                continue
+            start, end = m.start(1), m.start(2) + shared[-1].end()
+            if any(start < e.end and e.start < end for e in explicit):
+                continue
+            found.append(ProposalMention(start, end, text[start:end], pid, spec.name))
     return found
 
 

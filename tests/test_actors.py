@@ -127,3 +127,167 @@ def test_bad_user_alias_file_names_file_and_field(tmp_path: Path) -> None:
     path.write_text("actors:\n  - aliases: [x]\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"actors\.yaml: field actors\[0\]\.name"):
         ActorTable.load(user_aliases=path)
+
+
+# ------------------------------------------------------------------ roles that hold no stance
+def test_what_a_clause_acts_on_is_an_object(nlp) -> None:
+    found = {m.text: m.role for m in actors(nlp, "Lisbon warned exporters about the levy.")}
+    assert found == {"Lisbon": "subject", "exporters": "object"}
+
+
+def test_the_holder_of_a_request_or_backing_is_a_subject(nlp) -> None:
+    found = {m.text: m.role for m in actors(nlp, "Ministers debated Portugal's request for a "
+                                                  "waiver.")}
+    assert found["Portugal"] == "subject"
+    found = {m.text: m.role for m in actors(nlp, "The levy passed with the backing of Canada.")}
+    assert found["Canada"] == "subject"
+
+
+def test_a_board_or_group_of_an_actor_acts_as_it(nlp) -> None:
+    (m,) = actors(nlp, "The board of Norvik Shipping rejected the offer.")
+    assert (m.actor, m.role) == ("Norvik Shipping", "subject")
+    found = {m.text: m.role for m in actors(nlp, "A group of 12 Nordic farmers on Monday urged "
+                                                  "Oslo to reject the levy.")}
+    assert found == {"farmers": "subject", "Oslo": "requested"}
+
+
+def test_an_organisations_members_are_not_the_organisation(nlp) -> None:
+    (m,) = actors(nlp, "EU governments will vote on the plan.")
+    assert (m.actor, m.role) == ("European Union", "members")
+
+
+def test_an_actor_inside_anothers_apposition_only_describes_it(nlp) -> None:
+    found = {m.text: m.role for m in actors(nlp, "Renfield, Canada's largest miners' lobby, "
+                                                  "backed the tax.")}
+    assert found["Canada"] == "descriptor"
+
+
+def test_the_one_wished_to_act_is_requested(nlp) -> None:
+    found = {m.text: m.role for m in actors(nlp, "Vienna would prefer Prague to drop the levy.")}
+    assert found == {"Vienna": "subject", "Prague": "requested"}
+
+
+# ------------------------------------------------------------------ names NER misses
+def test_appositive_name_is_the_actor_even_over_proposal_words(nlp) -> None:
+    text = "A farmers' group, Valley Growers for Water, said it opposed the dam plan."
+    water = text.index("Water")
+    found = actors(nlp, text, blocked=[(water, water + len("Water"))])
+    assert [(m.actor, m.actor_type) for m in found] == [
+        ("Valley Growers for Water", "organisation")]  # and no "farmers"
+    text = ("Mothers Against Noise, a group representing local families, urged the council to "
+            "reject the runway.")
+    assert actors(nlp, text)[0].actor == "Mothers Against Noise"
+    text = "A coalition of river groups, Clean Rhine Now, welcomed the dam plan."
+    assert [m.actor for m in actors(nlp, text)] == ["Clean Rhine Now"]
+
+
+def test_a_union_owned_by_a_company_is_its_own_actor(nlp) -> None:
+    (m,) = actors(nlp, "Nordbahn's labor union said it backed the fare increase.")
+    assert (m.actor, m.actor_type) == ("Nordbahn labor union", "organisation")
+    (m,) = actors(nlp, "Aerolinea Sur's pilots' union said it feared job cuts.")
+    assert m.actor == "Aerolinea Sur pilots' union"
+
+
+def test_capitalised_names_ending_in_association_are_organisations(nlp) -> None:
+    (m,) = actors(nlp, "The Lisbon Taxi Drivers Association said it opposed the fee.")
+    assert m.actor == "Lisbon Taxi Drivers Association"  # not the state (Lisbon)
+
+
+def test_a_local_assembly_takes_the_name_of_its_prefecture(nlp) -> None:
+    text = ("Governor Aki Sato of Nara Prefecture is undecided. The prefectural assembly voted "
+            "to back the plan.")
+    assert actors(nlp, text)[-1].actor == "Nara prefectural assembly"
+
+
+def test_a_place_in_a_title_describes_the_person(nlp) -> None:
+    found = actors(nlp, "Oslo Mayor Ingrid Berg-Hansen said the toll was fair.")
+    assert [m.actor for m in found] == ["Ingrid Berg-Hansen"]  # Oslo is not Norway's stance
+    found = actors(nlp, '"We need it," Oslo Mayor Berit Dahl-Moen said.')  # NER misses her
+    assert [m.actor for m in found] == ["Berit Dahl-Moen"]
+
+
+def test_opposition_coalition_and_state_groups(nlp) -> None:
+    (m,) = actors(nlp, "The opposition Coalition said it would study the bill.")
+    assert (m.actor, m.actor_type) == ("opposition Coalition", "group")
+    (m,) = actors(nlp, "U.S. steel producers welcomed the tariff.")
+    assert (m.actor, m.actor_type, m.affiliation) == (
+        "U.S. steel producers", "group", "United States")
+
+
+def test_a_described_body_takes_the_name_given_for_it(nlp) -> None:
+    found = actors(nlp, "A nurses' union said the rule was unfair. The Metro Nurses Union "
+                        "later softened its tone.")
+    assert {m.actor for m in found} == {"Metro Nurses Union"}
+
+
+def test_references_to_named_organisations(nlp) -> None:
+    found = canon(actors(nlp, "The Green Farmers Party backed the tax. The GFP said it was "
+                              "overdue."))
+    assert found["GFP"] == "Green Farmers Party"  # initials, without a parenthesis
+    found = canon(actors(nlp, "The Department of Health backed the plan. The health "
+                              "department said so again."))
+    assert found["The health department"] == "Department of Health"
+    found = canon(actors(nlp, "The Lyon Metropolitan Government raised fares. The city said "
+                              "costs had risen."))
+    assert found["The city"] == "Lyon Metropolitan Government"
+
+
+def test_a_name_found_once_is_found_again() -> None:
+    from stancemap.inference.actors import _Collector, _repeated_names
+
+    text = "Banca Ostia, the lender, bid. Later Banca Ostia said no."
+    out = _Collector([])
+    out.add(ActorMention(0, 11, "Banca Ostia", "Banca Ostia", "organisation"))
+    _repeated_names(text, out)
+    assert [m.start for m in out.mentions] == [0, text.rindex("Banca Ostia")]
+
+
+def test_scene_setting_clauses_are_background_but_votes_are_not(nlp) -> None:
+    found = {m.text: m.role for m in actors(
+        nlp, "Prices fell, with Irish exporters already cutting jobs.")}
+    assert found["Irish exporters"] == "background"
+    found = {m.text: m.role for m in actors(
+        nlp, "Lima signed a deal under which Chile would pay for the port.")}
+    assert found == {"Lima": "subject", "Chile": "background"}
+    found = {m.text: m.role for m in actors(
+        nlp, "The plan passed 9-0, with Peru and Chile abstaining.")}
+    assert found["Peru"] == "subject"
+
+
+def test_name_rules_leave_people_and_sentence_openers_alone(nlp) -> None:
+    found = canon(actors(nlp, "In Lima, the group said it would fight."))
+    assert "In Lima" not in found
+    (m,) = actors(nlp, "Jan Novak, the group's founder, said no.")
+    assert m.actor_type == "person"
+    (m,) = actors(nlp, "A spokesman for the group, John Smith, said no.")
+    assert m.actor_type == "person"
+    (m,) = actors(nlp, "After the Lima Bar Association met, it said no.")
+    assert m.actor == "Lima Bar Association"
+
+
+def test_the_partner_joined_shares_the_stance(nlp) -> None:
+    found = {m.text: m.role for m in actors(nlp, "France joined Germany in opposing the levy.")}
+    assert found["Germany"] != "object"
+
+
+def test_the_north_sea_is_not_north_korea(nlp) -> None:
+    assert canon(actors(nlp, "Oslo set a quota for the North Sea.")) == {"Oslo": "Norway"}
+    assert canon(actors(nlp, "The North rejected the resolution.")) == {
+        "The North": "North Korea"}
+
+
+def test_titled_names_stop_at_sentence_ends_and_may_go_on_with_of(nlp) -> None:
+    text = ("Becker said it would fail in the Senate. The Texas Chamber of Commerce on Monday "
+            "said it opposed the wage rise.")
+    found = canon(actors(nlp, text))
+    assert found["Texas Chamber of Commerce"] == "Texas Chamber of Commerce"
+    assert not any("Senate." in name for name in found)
+
+
+def test_an_apposition_describing_a_named_actor_is_no_second_actor(nlp) -> None:
+    found = {m.text: m.role for m in actors(
+        nlp, "The ABC-TU, the largest federation of unions, said it backed the toll.")}
+    assert found == {"ABC-TU": "subject", "federation of unions": "descriptor"}
+    found = actors(nlp, "The Nordic Dockers Guild, the largest federation of unions, backed "
+                        "the toll.")
+    assert [m.actor for m in found] == ["Nordic Dockers Guild"]

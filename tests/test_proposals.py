@@ -101,3 +101,58 @@ def test_a_body_in_a_proposal_name_is_not_a_head_noun() -> None:
             "the cost of free rides.")
     found = [m.text for m in match_proposals(text, [funding])]
     assert found == ["cover part of the cost of free rides"]
+
+
+def test_more_back_references() -> None:
+    assert [r[2] for r in back_references("Spain is assessing the final text.")] == [
+        "the final text"]
+    assert [r[2] for r in back_references("The union welcomed the committee vote.")] == [
+        "the committee vote"]
+    assert [r[2] for r in back_references("Chile and Peru abstained.")] == ["abstained"]
+
+
+AD_BAN = ProposalSpec("ad-ban", "Ban on junk food advertising after 6 p.m.",
+                      ("junk food advertising ban", "advertising ban"))
+
+
+def test_an_ing_modifier_does_not_end_the_head() -> None:
+    from stancemap.inference.proposals import head_nouns
+
+    assert sorted(head_nouns(AD_BAN)) == ["ban", "bans"]  # not "food"
+
+
+def test_a_capitalised_head_inside_a_name_is_no_reference() -> None:
+    tax = ProposalSpec("fuel-tax", "Fuel tax on diesel", ("fuel tax",))
+    text = "The fuel tax was tabled. The Tax Justice Network said the tax was too low."
+    assert [m.text for m in match_proposals(text, [tax])] == ["fuel tax", "the tax"]
+
+
+def test_the_object_of_an_action_alias_is_no_head_noun() -> None:
+    from stancemap.inference.proposals import head_nouns
+
+    spec = ProposalSpec("mandate", "One-year extension of the peace mission's mandate",
+                        ("mandate renewal", "extend the peace mission"))
+    assert "mission" not in head_nouns(spec)
+    text = "Ghana backed the mandate renewal. The mission has 9,000 troops."
+    assert [m.text for m in match_proposals(text, [spec])] == ["mandate renewal"]
+
+
+def test_both_bills_names_each_bill() -> None:
+    bills = [ProposalSpec("night", "Opposition bill on night trains", ("night trains bill",)),
+             ProposalSpec("cargo", "Government bill on rail cargo", ("rail cargo bill",))]
+    text = ("The night trains bill and the rail cargo bill were tabled. Greens will study "
+            "both bills.")
+    both = [m.proposal_id for m in match_proposals(text, bills) if m.text == "both bills"]
+    assert sorted(both) == ["cargo", "night"]
+
+
+def test_the_head_noun_as_a_verb_names_the_proposal() -> None:
+    text = ("The advertising ban was debated. Norway will ban television advertising of junk "
+            "food, and the levy will ban nothing.")
+    assert [m.text for m in match_proposals(text, [AD_BAN])] == [
+        "advertising ban", "ban television advertising of junk food"]
+    fare = ProposalSpec("fare", "Increase in the base bus fare", ("fare increase",))
+    text = ("The fare increase was announced. Lyon proposed increasing the base bus fare by 10 "
+            "cents. Costs are increasing fast.")
+    assert [m.text for m in match_proposals(text, [fare])] == [
+        "fare increase", "increasing the base bus fare"]

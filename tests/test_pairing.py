@@ -1,0 +1,71 @@
+"""Pairing: which actor is asked about which proposal in which sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancemap.inference.actor_table import default_table
+from stancemap.inference.actors import find_actors
+from stancemap.inference.pairing import make_candidates
+from stancemap.inference.proposals import ProposalSpec, match_proposals
+from stancemap.inference.scorer import load_spacy
+from stancemap.inference.sentences import split_sentences
+
+SPECS = [ProposalSpec("toll", "Congestion toll for the city centre", ("congestion toll",)),
+         ProposalSpec("fare-cap", "Cap on bus fares", ("fare cap",)),
+         ProposalSpec("bill", "Opposition bill on night trains", ("night trains bill",))]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy()
+
+
+def pairs(nlp, text: str) -> set[tuple[str, str, str]]:
+    """(actor, proposal id, via) of every candidate, as the scorer makes them."""
+    doc = nlp(text)
+    props = match_proposals(text, SPECS)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    return {(c.actor.actor, c.proposal_id, c.via)
+            for c in make_candidates(split_sentences(text), found, props, text, doc=doc)}
+
+
+def test_a_sentence_opening_pronoun_stands_for_the_actor_named_before(nlp) -> None:
+    assert pairs(nlp, "Transport Minister Ana Lima spoke on Monday. She rejected the "
+                      "congestion toll.") == {("Ana Lima", "toll", "sentence")}
+    assert pairs(nlp, "Greek farmers marched in Athens. They also opposed the congestion "
+                      "toll.") == {("Greek farmers", "toll", "sentence")}
+
+
+def test_the_one_urged_after_a_quote_is_not_its_speaker(nlp) -> None:
+    text = ('"The congestion toll is fair," Transport Minister Anna-Karin Lindqvist-Berg said, '
+            'urging the EU to act.')
+    assert pairs(nlp, text) == {("Anna-Karin Lindqvist-Berg", "toll", "quote")}
+
+
+def test_a_person_reporting_a_bodys_position_holds_it_too(nlp) -> None:
+    text = ('The Green Farmers Party met on Monday. "The fare cap helps nobody," party chief '
+            'Jun Ito said, adding that the party "cannot accept" the night trains bill.')
+    assert ("Jun Ito", "bill", "sentence") in pairs(nlp, text)
+
+
+def test_a_reference_before_a_named_proposal_points_back(nlp) -> None:
+    text = ("Oslo approved the congestion toll. The Oslo Riders Association welcomed the "
+            "decision but said a fare cap would hurt bus drivers.")
+    found = pairs(nlp, text)
+    assert ("Oslo Riders Association", "toll", "back-reference") in found
+    assert ("Oslo Riders Association", "fare-cap", "sentence") in found
+    text = ("Oslo approved the congestion toll. The Oslo Riders Association called the idea of "
+            "a fare cap naive.")
+    assert ("Oslo Riders Association", "toll", "back-reference") not in pairs(nlp, text)
+
+
+def test_abstaining_refers_to_the_proposal_just_voted_on(nlp) -> None:
+    found = pairs(nlp, "Oslo approved the congestion toll. Sweden abstained.")
+    assert ("Sweden", "toll", "back-reference") in found
+
+
+def test_objects_and_members_take_no_stance(nlp) -> None:
+    assert pairs(nlp, "Lisbon warned exporters about the congestion toll.") == {
+        ("Portugal", "toll", "sentence")}
+    assert pairs(nlp, "EU governments will vote on the congestion toll.") == set()
