@@ -29,10 +29,13 @@ uninterrupted run (see :mod:`.checkpoint` for the commit protocol):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -42,6 +45,7 @@ import numpy as np
 from stancemap.errors import DataError, StancemapError
 from stancemap.inference.checkpoint import Checkpoint, fingerprint
 from stancemap.inference.scorer import Article, ArticleError, ArticleScorer, ScoredRow, as_article
+from stancemap.inference.workers import ScorerSpec, WorkerPool
 from stancemap.tables import count_rows, detect_format, expand_inputs, read_rows
 
 DEFAULT_CHUNK_SIZE = 128
@@ -85,18 +89,22 @@ def default_errors_path(output: str | Path) -> Path:
 
 
 def score_file(
-    scorer: ArticleScorer, input_path: str | Path, output_path: str | Path, *,
+    scorer: ArticleScorer | ScorerSpec, input_path: str | Path, output_path: str | Path, *,
     resume: bool = False, errors_path: str | Path | None = None, on_error: str = "skip",
     chunk_size: int | None = None, progress: bool = False,
-    settings: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None, workers: int = 1,
 ) -> ScoreReport:
     """Score every article of ``input_path`` (a file or a glob) into ``output_path``.
 
-    The output format follows its suffix. ``errors_path`` defaults to
+    ``scorer``: a loaded scorer, or a :class:`~.workers.ScorerSpec` saying how to load
+    one. The output format follows its suffix. ``errors_path`` defaults to
     :func:`default_errors_path`; it is only created when a record fails (or when given).
     ``chunk_size`` records are committed at a time (default: the scorer's ``chunk_size``).
     ``progress`` shows a bar on stderr when stderr is a terminal. ``settings`` are extra
     choices that shape the rows (the CLI passes the backend), checked on resume.
+    ``workers`` > 1 (which needs a spec) scores chunks in that many processes
+    (:mod:`.workers`); chunks are still committed in input order, so the files are the
+    same as with one.
 
     >>> scorer = ArticleScorer.from_pretrained("runs/default/model")  # doctest: +SKIP
     >>> score_file(scorer, "data/articles/articles.jsonl", "out.jsonl").summary()  # doctest: +SKIP
@@ -104,13 +112,19 @@ def score_file(
     """
     if on_error not in ON_ERROR:
         raise StancemapError(f"on_error: expected 'skip' or 'fail', got {on_error!r}")
+    if workers < 1:
+        raise StancemapError(f"workers: must be >= 1, got {workers}")
+    if workers > 1 and not isinstance(scorer, ScorerSpec):
+        raise StancemapError("workers > 1 needs a ScorerSpec (each worker loads its own "
+                             "model), not a loaded scorer")
     paths = expand_inputs(input_path)
     output = Path(output_path)
     errors_file = Path(errors_path) if errors_path is not None else default_errors_path(output)
     for path in (output, errors_file):
         detect_format(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-    shape = {**_scorer_settings(scorer), **(settings or {}), "errors": str(errors_file.resolve())}
+    own = scorer.settings() if isinstance(scorer, ScorerSpec) else scorer_settings(scorer)
+    shape = {**own, **(settings or {}), "errors": str(errors_file.resolve())}
     run = Checkpoint(output, errors_file, fingerprint(paths, shape), row_columns=ROW_COLUMNS,
                      error_columns=ERROR_COLUMNS, keep_empty_errors=errors_path is not None)
     done = run.start(resume)
@@ -118,15 +132,40 @@ def score_file(
                          errors_path=errors_file)
     if done:
         return report
+    if isinstance(scorer, ScorerSpec) and workers == 1:
+        scorer = scorer.build()
     records = _records(paths, SeenIds())
     _skip(records, run.state["consumed"])
-    size = chunk_size or getattr(scorer, "chunk_size", DEFAULT_CHUNK_SIZE)
-    with _progress_bar(paths, progress, run.state["consumed"]) as bar:
-        for chunk in _chunks(records, size):
-            _score_chunk(scorer, chunk, run, report, on_error)
-            bar.update(len(chunk))
+    size = chunk_size or (getattr(scorer, "chunk_size", None) or DEFAULT_CHUNK_SIZE)
+    with _progress_bar(paths, progress, run.state["consumed"]) as bar, \
+            _runner(scorer, workers) as runner:
+        # Chunks in flight, oldest first; each is committed once it and all before it are
+        # scored. Up to two queued per worker keep every worker busy while the parent
+        # reads and commits; one process scores and commits each chunk in turn.
+        limit = 0 if workers == 1 else 2 * workers
+        pending: deque[tuple[int, list[ArticleError], Future[list[dict[str, Any]]]]] = deque()
+
+        def commit_oldest() -> None:
+            consumed, bad, future = pending.popleft()
+            _commit(future.result(), bad, consumed, run, report)
+            bar.update(consumed)
             if report.failed:
                 bar.set_postfix(failed=report.failed, refresh=False)
+
+        for chunk in _chunks(records, size):
+            articles = [r for r in chunk if isinstance(r, Article)]
+            bad = [r for r in chunk if isinstance(r, ArticleError)]
+            if bad and on_error == "fail":
+                while pending:  # what came before is committed; --resume starts at this chunk
+                    commit_oldest()
+                first = bad[0]
+                raise DataError(first.message, path=first.path, line=first.line,
+                                field=first.field)
+            pending.append((len(chunk), bad, runner.submit(articles)))
+            while len(pending) > limit or (pending and pending[0][2].done()):
+                commit_oldest()
+        while pending:
+            commit_oldest()
     run.finish()
     return report
 
@@ -217,36 +256,81 @@ def _progress_bar(paths: Sequence[Path], enabled: bool, initial: int) -> Any:
 
 
 # ------------------------------------------------------------------------------ scoring
-def _score_chunk(scorer: ArticleScorer, chunk: list[Article | ArticleError], run: Checkpoint,
-                 report: ScoreReport, on_error: str) -> None:
-    articles = [r for r in chunk if isinstance(r, Article)]
-    bad = [r for r in chunk if isinstance(r, ArticleError)]
-    if bad and on_error == "fail":
-        first = bad[0]  # nothing of this chunk is committed, so --resume starts at it
-        raise DataError(first.message, path=first.path, line=first.line, field=first.field)
-    rows = [r.to_dict() for r in scorer.score(articles).rows] if articles else []
+def _commit(rows: list[dict[str, Any]], bad: list[ArticleError], consumed: int,
+            run: Checkpoint, report: ScoreReport) -> None:
+    """Write one chunk's rows and bad records, then commit the manifest."""
     run.output.add(rows)
     run.errors.add([_error_row(e) for e in bad])
-    for key, n in (("consumed", len(chunk)), ("articles", len(articles)), ("rows", len(rows)),
+    articles = consumed - len(bad)
+    for key, n in (("consumed", consumed), ("articles", articles), ("rows", len(rows)),
                    ("failed", len(bad))):
         run.state[key] += n
     run.commit()
-    report.articles += len(articles)
+    report.articles += articles
     report.rows += len(rows)
     report.failed += len(bad)
     report.errors += bad[:max(0, KEEP_ERRORS - len(report.errors))]
+
+
+class _InProcess:
+    """The one-process runner: scores a chunk at once, with the same interface as a pool."""
+
+    def __init__(self, scorer: ArticleScorer) -> None:
+        self.scorer = scorer
+
+    def submit(self, articles: Sequence[Article]) -> Future[list[dict[str, Any]]]:
+        future: Future[list[dict[str, Any]]] = Future()
+        rows = self.scorer.score(articles).rows if articles else []
+        future.set_result([r.to_dict() for r in rows])
+        return future
+
+
+@contextlib.contextmanager
+def _runner(scorer: ArticleScorer | ScorerSpec, workers: int) -> Iterator[Any]:
+    if workers == 1:
+        yield _InProcess(scorer)  # type: ignore[arg-type]
+        return
+    with WorkerPool(scorer, workers) as pool:  # type: ignore[arg-type]
+        yield _EmptySafe(pool)
+
+
+class _EmptySafe:
+    """A pool that does not bother a worker with a chunk that has no good article."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+
+    def submit(self, articles: Sequence[Article]) -> Future[list[dict[str, Any]]]:
+        if articles:
+            return self.pool.submit(articles)
+        future: Future[list[dict[str, Any]]] = Future()
+        future.set_result([])
+        return future
 
 
 def _error_row(error: ArticleError) -> dict[str, Any]:
     return {**asdict(error), "error": str(error)}
 
 
-def _scorer_settings(scorer: ArticleScorer) -> dict[str, Any]:
+ROW_SETTINGS = ("window", "aggregation", "people", "clause_filter", "proposal_text", "context")
+
+
+def scorer_settings(scorer: ArticleScorer) -> dict[str, Any]:
     """The scorer's choices that shape a row, for the resume check."""
-    keys = ("window", "aggregation", "people", "clause_filter", "proposal_text", "context")
-    settings = {k: getattr(scorer, k) for k in keys if hasattr(scorer, k)}
-    settings["model"] = getattr(getattr(scorer, "classifier", None), "name", None)
-    proposals = getattr(scorer, "proposals", None)
+    values = {k: getattr(scorer, k) for k in ROW_SETTINGS if hasattr(scorer, k)}
+    return settings_of(values, model=getattr(getattr(scorer, "classifier", None), "name", None),
+                       proposals=getattr(scorer, "proposals", None))
+
+
+def settings_of(values: Mapping[str, Any], *, model: str | None,
+                proposals: Sequence[Any] | None) -> dict[str, Any]:
+    """The resume-check settings from scorer options, the model name and loaded proposals.
+
+    >>> settings_of({"window": 2, "batch_size": 64}, model="m", proposals=None)
+    {'window': 2, 'model': 'm', 'proposals': None}
+    """
+    settings = {k: values[k] for k in ROW_SETTINGS if k in values}
+    settings["model"] = model
     settings["proposals"] = None if proposals is None else hashlib.sha256(
         repr(proposals).encode("utf-8")).hexdigest()[:16]
     return settings

@@ -77,14 +77,11 @@ def _score_config(args: argparse.Namespace):
     return cfg
 
 
-def _scorer(cfg):
-    from stancemap.inference.scorer import ArticleScorer
+def _scorer_spec(cfg):
+    from stancemap.inference.workers import ScorerSpec
 
-    # backend/threads are passed only when set, so a classifier loader without them still works.
-    backend = {"backend": cfg.backend} if cfg.backend != "torch" else {}
-    threads = {"threads": cfg.threads} if cfg.threads is not None else {}
-    return ArticleScorer.from_pretrained(cfg.model, **backend, **threads,
-                                         **cfg.scorer_options())
+    return ScorerSpec(cfg.model, backend=cfg.backend, threads=cfg.threads,
+                      options=cfg.scorer_options())
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -93,12 +90,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
         return _score_with_ray(cfg, args)
     from stancemap.inference.batch_score import score_file
 
-    scorer = _scorer(cfg)
     try:
+        # A spec: the model is loaded only if there is work left (not for a finished
+        # --resume), and once per worker process.
         report = score_file(
-            scorer, args.input, args.output, resume=args.resume, errors_path=args.errors,
+            _scorer_spec(cfg), args.input, args.output, resume=args.resume, errors_path=args.errors,
             on_error=cfg.on_error, chunk_size=cfg.chunk_size, progress=cfg.progress,
-            settings={"backend": cfg.backend, "actors": cfg.actors})
+            settings={"backend": cfg.backend, "actors": cfg.actors}, workers=cfg.workers)
     except KeyboardInterrupt:
         print("interrupted; the same command with --resume continues where it stopped",
               file=sys.stderr)
@@ -118,6 +116,9 @@ def _score_with_ray(cfg, args: argparse.Namespace) -> int:
     if args.resume or args.errors or cfg.on_error == "fail":
         raise StancemapError("--resume, --errors and --on-error fail work with --engine local; "
                              "a Ray run writes bad records to <output>/_errors/ and goes on")
+    if cfg.workers > 1:
+        raise StancemapError("--workers is for --engine local; Ray sizes its workers with "
+                             "--concurrency")
     try:
         from stancemap.inference.ray_engine import score_with_ray
     except ModuleNotFoundError as err:
@@ -138,7 +139,7 @@ def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
         write_eval_report,
     )
 
-    scorer = _scorer(_score_config(args))
+    scorer = _scorer_spec(_score_config(args)).build()
     result = evaluate_articles(scorer, args.articles, args.gold, part=args.part)
     if args.output:
         write_eval_report(args.output, result)
@@ -224,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("local", "ray"),
                    help="local (default), or ray: the same scoring on Ray Data")
     p.add_argument("--concurrency", type=int, help="--engine ray: number of scorer workers")
+    p.add_argument("--workers", type=int,
+                   help="--engine local: scoring processes (default 1), each with its own "
+                        "model and cores/workers threads")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="no progress bar (it shows only on a terminal anyway)")
     p.set_defaults(func=_cmd_score)

@@ -32,6 +32,7 @@ class ScoreConfig(_Section):
     backend: Literal["torch", "onnx"] = "torch"  # onnx: int8 ONNX Runtime, faster on CPUs
     threads: int | None = Field(None, ge=1)  # CPU threads for the model; None: the backend's
     engine: Literal["local", "ray"] = "local"  # ray: the same scoring on Ray Data
+    workers: int = Field(1, ge=1)  # local: scoring processes, each with its own model
     concurrency: int | None = Field(None, ge=1)  # ray: scorer workers; None: Ray decides
     chunk_size: int = Field(128, ge=1)  # input records per committed chunk (resume unit)
     batch_size: int = Field(64, ge=1)  # pairs per classifier batch

@@ -423,7 +423,8 @@ def test_cli_flags_override_the_config(fake_model, corpus: Path, tmp_path: Path,
                       "backend: onnx\nthreads: 3\non_error: fail\npeople: affiliation\n")
     seen = {}
 
-    def fake_score_file(scorer, inp, out, **kw):
+    def fake_score_file(spec, inp, out, **kw):
+        scorer = spec.build()  # the CLI hands over a spec; workers build from it
         seen.update(kw, window=scorer.window, people=scorer.people)
         return types.SimpleNamespace(errors=[], failed=0, summary=lambda: "ok")
 
@@ -438,6 +439,7 @@ def test_cli_flags_override_the_config(fake_model, corpus: Path, tmp_path: Path,
     assert (seen["on_error"], seen["chunk_size"], seen["progress"]) == ("skip", 7, False)
     assert seen["errors_path"] == str(tmp_path / "e.jsonl")
     assert seen["settings"]["backend"] == "onnx"
+    assert seen["workers"] == 1
 
 
 def test_cli_without_a_model_anywhere_is_a_clear_error(corpus: Path, tmp_path: Path,
@@ -490,3 +492,67 @@ def test_cli_score_errors_without_traceback(fake_model, tmp_path: Path, capsys) 
                  "--output", str(tmp_path / "o.jsonl")])
     assert code == 2
     assert "missing.jsonl: file not found" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------ worker processes
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real (random-weight) model directory: worker processes load it themselves."""
+    from .conftest import save_random_model
+
+    return str(save_random_model(tmp_path_factory.mktemp("model") / "model", layers=1))
+
+
+def _rows_without_scores(path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    for row in rows:
+        row.pop("scores"), row.pop("confidence")
+        for ev in row["evidence"]:
+            ev.pop("scores")
+    return rows
+
+
+def test_workers_write_the_same_files_as_one_process_and_resume_across_counts(
+        model_dir: str, tmp_path: Path) -> None:
+    from stancemap.inference.workers import ScorerSpec
+
+    articles = make_articles(40, bad=False)
+    articles[30]["text"] = ""  # a bad record in chunk 8 of 10
+    corpus = to_jsonl(tmp_path / "corpus.jsonl", articles, broken_line=None)
+    spec = ScorerSpec(model_dir, options={"proposals": str(PROPOSALS)})
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    score_file(spec, corpus, one, chunk_size=4)
+    # Stopped by the bad record with chunks still in flight: what came before it is
+    # committed, in order; then one process resumes the run, skipping the bad record.
+    with pytest.raises(DataError, match=r"corpus.jsonl:31: field text"):
+        score_file(spec, corpus, two, chunk_size=4, workers=2, on_error="fail")
+    progress = json.loads((tmp_path / "two.jsonl.progress.json").read_text())
+    assert progress["consumed"] == 28  # chunks 1-7 committed, chunk 8 not
+    report = score_file(spec, corpus, two, chunk_size=4, resume=True)
+    assert report.skipped == 28 and report.failed == 1
+    assert two.read_text().count("\n") == one.read_text().count("\n") > 20
+    assert _rows_without_scores(two) == _rows_without_scores(one)
+    first = [json.loads(x) for x in one.read_text().splitlines()]
+    second = [json.loads(x) for x in two.read_text().splitlines()]
+    for a, b in zip(first, second):  # threads per process differ: floats may, barely
+        assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
+    errors = (tmp_path / "two.errors.jsonl").read_text().splitlines()
+    assert len(errors) == 1 and json.loads(errors[0])["line"] == 31
+
+
+def test_workers_need_a_spec_and_a_positive_count(scorer, corpus: Path,
+                                                  tmp_path: Path) -> None:
+    with pytest.raises(StancemapError, match="needs a ScorerSpec"):
+        score_file(scorer, corpus, tmp_path / "o.jsonl", workers=2)
+    with pytest.raises(StancemapError, match="workers: must be >= 1"):
+        score_file(scorer, corpus, tmp_path / "o.jsonl", workers=0)
+
+
+def test_a_spec_fingerprints_like_the_scorer_it_builds(model_dir: str) -> None:
+    from stancemap.inference.batch_score import scorer_settings
+    from stancemap.inference.workers import ScorerSpec
+
+    spec = ScorerSpec(model_dir, options={"proposals": str(PROPOSALS), "window": 1,
+                                          "aggregation": "mean", "batch_size": 8})
+    assert spec.settings() == scorer_settings(spec.build())
+    assert spec.settings() != ScorerSpec(model_dir, options={"window": 1}).settings()
