@@ -11,7 +11,8 @@
     write). The ONNX export is made first if the model has none (its time is reported).
 (b) **articles/s** of the full scoring path (``ArticleScorer.score``: sentences, spaCy,
     actors, proposals, pairing, classification, aggregation) per backend, on generated
-    ~400-word wire articles (:mod:`corpus`).
+    ~400-word wire articles (:mod:`corpus`); then the same articles through ``score_file``
+    with ``--workers`` processes (default 2), as ``stancemap score --workers 2`` runs them.
 (c) **peak memory** (``VmHWM``, each run in a fresh subprocess; see :func:`peak_rss_mib`
     for why not ``ru_maxrss``, which is recorded too) of the streaming file
     path ``stancemap.inference.batch_score.score_file`` at 1,000 and 10,000 articles, and
@@ -163,13 +164,18 @@ def bench_pairs(model: str, pairs: list[dict[str, Any]], threads: int | None,
 
 # -------------------------------------------------------------------------- (b) articles
 def bench_articles(model: str, n_articles: int, proposals: Path, threads: int | None,
-                   nlp: Any) -> dict[str, Any]:
-    """articles/s of ``ArticleScorer.score`` on generated articles, per backend."""
+                   nlp: Any, workers: int, tmp: Path) -> dict[str, Any]:
+    """articles/s of ``ArticleScorer.score`` on generated articles, per backend; and of
+    ``score_file`` (what ``stancemap score --workers N`` runs) with ``workers`` processes,
+    start-up of the workers included."""
+    from stancemap.inference.batch_score import score_file
     from stancemap.inference.scorer import ArticleScorer
+    from stancemap.inference.workers import ScorerSpec
 
     articles = make_articles(n_articles, seed=2)
+    corpus = write_corpus(tmp / "articles.jsonl", n_articles, seed=2)
     words = float(np.mean([len(a["text"].split()) for a in articles]))
-    out: dict[str, Any] = {"articles": n_articles, "mean_words": words}
+    out: dict[str, Any] = {"articles": n_articles, "mean_words": words, "workers": workers}
     for backend in ("torch", "onnx"):
         scorer = ArticleScorer.from_pretrained(model, backend=backend, threads=threads,
                                                proposals=proposals, nlp=nlp)
@@ -178,6 +184,13 @@ def bench_articles(model: str, n_articles: int, proposals: Path, threads: int | 
         pairs = sum(len(r.evidence) for r in result.rows)
         out[backend] = {"articles_per_s": rate, "rows": len(result.rows),
                         "evidence_pairs_per_article": pairs / n_articles}
+        if workers > 1:
+            spec = ScorerSpec(model, backend=backend, threads=threads,
+                              options={"proposals": str(proposals)})
+            rate, report = _rate(n_articles, lambda sp=spec, b=backend: score_file(
+                sp, corpus, tmp / f"rows-{b}.jsonl", chunk_size=16, workers=workers))
+            out[backend]["workers_articles_per_s"] = rate
+            out[backend]["workers_rows_match"] = report.rows == len(result.rows)
     return out
 
 
@@ -281,6 +294,11 @@ def markdown(res: dict[str, Any]) -> str:
                 f"{a['mean_words']:.0f} words, {a[b]['evidence_pairs_per_article']:.1f} "
                 "pairs each)", f"{r:.2f}", f">= {TARGETS['articles_per_s']:.0f}",
                 r >= TARGETS["articles_per_s"])
+            if "workers_articles_per_s" in a[b]:
+                r = a[b]["workers_articles_per_s"]
+                row(f"full scoring, {b}, `score --workers {a['workers']}`, articles/s "
+                    "(worker start-up included)", f"{r:.2f}",
+                    f">= {TARGETS['articles_per_s']:.0f}", r >= TARGETS["articles_per_s"])
     if "memory" in res:
         mem = res["memory"]
         for r in mem["runs"]:
@@ -302,6 +320,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-sizes", default="1000,10000", help="article counts for (c)")
     parser.add_argument("--memory-mode", choices=("stub", "full"), default="stub")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="(b) also scores with score_file in this many processes (1: not)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("pairs", "articles", "memory"))
     parser.add_argument("--quick", action="store_true",
@@ -330,7 +350,8 @@ def main(argv: list[str] | None = None) -> None:
             res["pairs"] = bench_pairs(args.model, pairs, args.threads, args.batch_size)
         if "articles" not in args.skip:
             res["articles"] = bench_articles(args.model, args.articles, proposals,
-                                             args.threads, load_spacy())
+                                             args.threads, load_spacy(), args.workers,
+                                             Path(tmp))
         if "memory" not in args.skip:
             res["memory"] = bench_memory(args.model, sizes, args.memory_mode, args.threads,
                                          Path(tmp))
