@@ -96,6 +96,11 @@ class DataConfig(_Section):
 class ModelConfig(_Section):
     base: str = "all-MiniLM-L6-v2"  # bundled MiniLM, a local directory or a hub id
     max_length: int = Field(128, ge=16, le=4096)  # tokens per (sentence, actor+proposal) pair
+    # Keep only the first N transformer layers of the base (None: all): a proportionally
+    # faster classifier. With the default recipe, 3 of MiniLM's 6 layers cost 23 points of
+    # test macro-F1 (benchmarks/RESULTS.md), so it is a starting point for distillation,
+    # not a ready fast model.
+    layers: int | None = Field(None, ge=1)
 
 
 class EncodingConfig(_Section):

@@ -132,3 +132,18 @@ def test_data_hash_of_file_and_dataset_folder(tmp_path):
     (folder / "meta" / "a.json").write_text('{"x": 1}')
     assert file_sha256(folder) != before
     assert len(file_sha256(folder / "meta" / "a.json")) == 64
+
+
+def test_model_layers_keeps_the_first_layers_of_the_base(trained, tiny_data, tmp_path):
+    from stancemap.errors import ConfigError
+
+    cfg = tiny_config(tiny_data, tmp_path, enabled=False)
+    cfg.model.layers, cfg.baselines, cfg.train.max_steps = 2, False, 1
+    result = train(cfg, log_fn=lambda _: None)
+    small = StanceClassifier.from_pretrained(result.model_dir)
+    full = StanceClassifier.from_pretrained(trained[1].model_dir)
+    assert small.model.config.num_hidden_layers == 2
+    assert full.model.config.num_hidden_layers == 6
+    cfg.model.layers = 7
+    with pytest.raises(ConfigError, match="model.layers: 7 is more than the 6 layers"):
+        train(cfg, log_fn=lambda _: None)

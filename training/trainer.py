@@ -21,6 +21,7 @@ import torch
 
 from stancemap.config import Config, flatten
 from stancemap.encoding import ENCODING_VERSION, encode_pairs
+from stancemap.errors import ConfigError
 from stancemap.inference.classifier import StanceClassifier, pick_device
 from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
 from stancemap.records import Example
@@ -145,8 +146,18 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
 
     base = resolve_base_model(cfg.model.base)
     tokenizer = AutoTokenizer.from_pretrained(base)
+    # ``model.layers`` truncates the encoder: from_pretrained then loads the first N layers'
+    # weights and drops the rest.
+    depth = {"num_hidden_layers": cfg.model.layers} if cfg.model.layers else {}
+    if depth:
+        from transformers import AutoConfig
+
+        have = getattr(AutoConfig.from_pretrained(base), "num_hidden_layers", None)
+        if have is not None and cfg.model.layers > have:
+            raise ConfigError(f"model.layers: {cfg.model.layers} is more than the "
+                              f"{have} layers of {cfg.model.base}")
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID))
+        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), **depth)
     device = pick_device(cfg.train.device)
     model.to(device)
 
