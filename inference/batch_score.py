@@ -272,40 +272,30 @@ def _commit(rows: list[dict[str, Any]], bad: list[ArticleError], consumed: int,
     report.errors += bad[:max(0, KEEP_ERRORS - len(report.errors))]
 
 
-class _InProcess:
-    """The one-process runner: scores a chunk at once, with the same interface as a pool."""
+class _Runner:
+    """Scores chunks in this process, or hands them to a :class:`WorkerPool`; either way
+    ``submit`` returns a future of the chunk's row dicts."""
 
-    def __init__(self, scorer: ArticleScorer) -> None:
-        self.scorer = scorer
+    def __init__(self, scorer: ArticleScorer | None, pool: WorkerPool | None) -> None:
+        self.scorer, self.pool = scorer, pool
 
     def submit(self, articles: Sequence[Article]) -> Future[list[dict[str, Any]]]:
+        if articles and self.pool is not None:
+            return self.pool.submit(articles)
         future: Future[list[dict[str, Any]]] = Future()
-        rows = self.scorer.score(articles).rows if articles else []
+        # A chunk with no good article bothers no worker and no model.
+        rows = self.scorer.score(articles).rows if articles and self.scorer else []
         future.set_result([r.to_dict() for r in rows])
         return future
 
 
 @contextlib.contextmanager
-def _runner(scorer: ArticleScorer | ScorerSpec, workers: int) -> Iterator[Any]:
+def _runner(scorer: ArticleScorer | ScorerSpec, workers: int) -> Iterator[_Runner]:
     if workers == 1:
-        yield _InProcess(scorer)  # type: ignore[arg-type]
+        yield _Runner(scorer, None)  # type: ignore[arg-type]
         return
     with WorkerPool(scorer, workers) as pool:  # type: ignore[arg-type]
-        yield _EmptySafe(pool)
-
-
-class _EmptySafe:
-    """A pool that does not bother a worker with a chunk that has no good article."""
-
-    def __init__(self, pool: WorkerPool) -> None:
-        self.pool = pool
-
-    def submit(self, articles: Sequence[Article]) -> Future[list[dict[str, Any]]]:
-        if articles:
-            return self.pool.submit(articles)
-        future: Future[list[dict[str, Any]]] = Future()
-        future.set_result([])
-        return future
+        yield _Runner(None, pool)
 
 
 def _error_row(error: ArticleError) -> dict[str, Any]:

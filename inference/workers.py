@@ -33,12 +33,6 @@ from stancemap.errors import StancemapError
 if TYPE_CHECKING:
     from stancemap.inference.scorer import Article, ArticleScorer
 
-# Environment variables that size the thread pools of the numeric libraries a worker loads
-# (OpenMP for torch, BLAS for numpy/spaCy); set before those imports so N workers do not
-# each start a pool as large as the machine.
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-
-
 @dataclass(frozen=True)
 class ScorerSpec:
     """How to build an :class:`~stancemap.inference.scorer.ArticleScorer`, in any process.
@@ -106,9 +100,10 @@ _SCORER: ArticleScorer | None = None
 
 
 def _init_worker(spec: ScorerSpec, threads: int) -> None:
+    # The model's threads are set through the backend (torch.set_num_threads, ONNX Runtime's
+    # intra-op threads): environment variables such as OMP_NUM_THREADS would come too late,
+    # as unpickling the spec has already imported torch and numpy in this process.
     global _SCORER
-    for var in THREAD_VARS:
-        os.environ[var] = str(threads)
     _SCORER = spec.build(threads=threads)
 
 
