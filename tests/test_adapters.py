@@ -70,6 +70,21 @@ def test_find_mention():
     assert find_mention("Nobody here.", "Barack Obama", person=True) is None
 
 
+def test_find_mention_party_plurals_and_pronouns():
+    assert find_mention("But 22 Democrats backed a delay.", "Democratic Party") == "Democrats"
+    assert find_mention("The GOP blocked it.", "Republican Party") == "GOP"
+    # Pronouns only when asked for, and the speaker's rather than the first one.
+    said = '"He is wrong about the bill," she said.'
+    assert find_mention(said, "Ann Lee", person=True) is None
+    assert find_mention(said, "Ann Lee", person=True, pronoun=True) == "she"
+    assert find_mention("He signed the bill.", "Ann Lee", person=True, pronoun=True) == "He"
+    assert find_mention('"I will vote no."', "Ann Lee", person=True, pronoun=True) == "I"
+    assert find_mention("We oppose it, they said.", "Farm Bureau", pronoun=True) == "they"
+    # A pronoun in the middle of the sentence is too often someone else: no mention.
+    assert find_mention("The aide said he was wrong.", "Ann Lee", person=True,
+                        pronoun=True) is None
+
+
 def test_seesaw_author_drop_and_keep():
     assert all(e.actor != "author" for e in seesaw())
     kept = [e for e in seesaw(author="keep") if e.actor == "author"]

@@ -50,6 +50,21 @@ SEMEVAL_TARGETS = {
 _FUNCTION_WORDS = {"the", "of", "and", "for", "a", "an", "in", "on", "to", "at", "by", "mr",
                    "mrs", "ms", "dr", "jr", "sr"}
 _GENERIC_WORDS = _FUNCTION_WORDS | {"united", "states", "department", "party", "national"}
+# US parties go by their members' plural or a nickname far more often than by their full
+# name ("Democrats blocked...", "the GOP"); these are tried after the name's own parts.
+_PARTY_NAMES = {"democratic party": ("Democrats", "Democrat", "Dems"),
+                "republican party": ("Republicans", "Republican", "GOP")}
+# When a sentence names its stance holder only by a pronoun ("He did not ...", "'...,' she
+# said"), the pronoun is the mention to mark, as scoring marks it
+# (inference.pairing.pronoun_subject). Tried in order: the pronoun of a speech verb, a
+# pronoun opening the sentence, then "I" (persons) or "we" (groups) speaking in a quote.
+# A pronoun elsewhere in the sentence too often stands for someone else.
+_SPEECH = r"(?:said|says|added|told|argued|wrote|noted|continued|explained|insisted|warned)"
+_PRONOUN_PATTERNS = {
+    person: (re.compile(rf"(?<!\w)({words})\s+{_SPEECH}(?!\w)", re.IGNORECASE),
+             re.compile(rf"^[\"'“‘\s]*({words})(?!\w)", re.IGNORECASE),
+             re.compile(rf"(?<!\w)({first})(?!\w)"))
+    for person, words, first in ((True, "he|she", "I"), (False, "they|we", "we|We"))}
 
 
 def load_adapter(fmt: str, path: str, options: AdapterConfig) -> list[Example]:
@@ -155,22 +170,36 @@ def _name_patterns(name: str, person: bool) -> tuple[re.Pattern[str], ...]:
                 runs.append(run)
     # Lookarounds rather than \b so names ending in "." ("U.S.") match; a trailing "s" lets
     # "Republican" find "Republicans".
-    bodies = (r"\s+".join(map(re.escape, run)) for run in runs)
+    bodies = [r"\s+".join(map(re.escape, run)) for run in runs]
+    bodies += [re.escape(alias) for alias in _PARTY_NAMES.get(name.lower(), ())]
     return tuple(re.compile(rf"(?<!\w){body}s?(?!\w)", re.IGNORECASE) for body in bodies)
 
 
-def find_mention(sentence: str, name: str, person: bool = False) -> str | None:
+def find_mention(sentence: str, name: str, person: bool = False,
+                 pronoun: bool = False) -> str | None:
     """The surface form of ``name`` in ``sentence``, or ``None`` if it is not there.
+
+    With ``pronoun``, a sentence that does not name the holder gives the pronoun that most
+    likely stands for it: the subject of a speech verb, else a pronoun opening the sentence,
+    else a first-person one ("he", "she", "I" for a person; "they", "we" for others).
 
     >>> find_mention("Mr. Obama blasted Republicans.", "Barack Obama", person=True)
     'Obama'
-    >>> find_mention("Republicans blocked the vote.", "Republican Party")
-    'Republicans'
+    >>> find_mention("Democrats blocked the vote.", "Democratic Party")
+    'Democrats'
+    >>> find_mention("He blocked the vote.", "Barack Obama", person=True, pronoun=True)
+    'He'
+    >>> find_mention('"He is wrong," she said.', "Nancy Pelosi", person=True, pronoun=True)
+    'she'
     """
     for pattern in _name_patterns(name, person):
         match = pattern.search(sentence)
         if match:
             return match.group(0)
+    for pattern in _PRONOUN_PATTERNS[person] if pronoun else ():
+        match = pattern.search(sentence)
+        if match:
+            return match.group(1)
     return None
 
 
@@ -233,7 +262,8 @@ def _seesaw_article(path: Path, ann_path: Path, options: AdapterConfig,
                 dropped[skip] += 1
                 continue
             person = "People" in types.get(subject, ())
-            mention = None if author else find_mention(texts[pos], subject, person)
+            mention = None if author else find_mention(texts[pos], subject, person,
+                                                       pronoun=True)
             yield Example(text=texts[pos], actor=AUTHOR if author else subject, proposal=proposal,
                           label=label, id=f"{path.stem}:{sid}:{k}", actor_mention=mention,
                           context=texts[pos - 1] if options.context and pos > 0 else None)
