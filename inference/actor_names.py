@@ -105,7 +105,7 @@ def one_name_per_actor(
             if fuller is not None:
                 resolved[k] = replace(m, actor=fuller.actor, affiliation=fuller.affiliation)
                 continue
-            named = _named_body(m.actor, resolved)
+            named = _named_body(m.actor, resolved) or _party_of_members(m.actor, resolved)
             if named is not None:  # "a teachers' union" -> "Metro Teachers Union"
                 resolved[k] = replace(m, actor=named.actor, actor_type=named.actor_type,
                                       affiliation=named.affiliation)
@@ -173,6 +173,24 @@ def _named_body(group: str, mentions: Sequence[ActorMention]) -> ActorMention | 
         return None
     return next((o for o in mentions if o.actor_type == "organisation"
                  and words <= set(o.actor.lower().split())), None)
+
+
+def _party_of_members(group: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The party a plural of its members names: "the Conservatives" after "Conservative Party".
+
+    News names a party in full once and then by its members ("Democrats", "Social
+    Democrats"); both are one actor, under the party's name.
+
+    >>> party = ActorMention(0, 18, "Conservative Party", "Conservative Party",
+    ...                      "organisation")  # doctest: +SKIP
+    >>> _party_of_members("Conservatives", [party]).actor  # doctest: +SKIP
+    'Conservative Party'
+    """
+    if not re.fullmatch(r"(?:[A-Z][a-z]+ )?[A-Z][a-z]+s", group):
+        return None
+    stem = group[:-1]  # "Democrats" -> "Democrat", a prefix of "Democratic Party"
+    return next((o for o in mentions if o.actor_type == "organisation"
+                 and re.fullmatch(rf"{re.escape(stem)}\w* Party", o.actor)), None)
 
 
 def _initials_of(acronym: str, mentions: Sequence[ActorMention]) -> str | None:

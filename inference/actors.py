@@ -63,13 +63,14 @@ _GROUP = re.compile(
     # "a teachers' union": one body of a trade, named by whose it is
     r"|[a-z]+s['\u2019]\s+(?:union|group|association|lobby|federation|council)"
     r"|(?:[A-Za-z-]+(?:['\u2019]s?)?\s+){0,2}(?:groups|unions|associations|federations|lobbies|"
-    r"organisations|organizations|coalitions)"
+    r"organisations|organizations|coalitions|communities)"  # "indigenous communities"
     r"|(?:[a-z]+\s+)?(?:attorneys\s+general"
     r"|farmers|fishermen|residents|workers|activists|protesters|doctors|"
     r"nurses|teachers|students|exporters|automakers|carmakers|retailers|employers|truckers|"
     r"environmentalists|shipowners)(?![\u2019']))\b")  # "teachers' union" is one body
 _GROUP_NOUN_STOP = frozenset("the a an some many several most other these those both all "
                              "and or of by with against for about".split())
+_COUNTED = re.compile(r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|both", re.I)
 _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
     r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
@@ -227,8 +228,12 @@ def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
 _TITLED_NAME = re.compile(
     r"\b(?:Mayor|Governor|President|Premier|Minister|Senator|Sen\.|Rep\.|Judge|Secretary|"
     r"Chairman|Chairwoman|Speaker|Ambassador|Commissioner|Director|Chancellor|"
-    r"[Ss]pokesman|[Ss]pokeswoman|[Ss]pokesperson|[Ll]awmaker|[Cc]hief)\s+"
-    r"([A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2})\b")
+    r"[Ss]pokesman|[Ss]pokeswoman|[Ss]pokesperson|[Ll]awmaker|[Cc]hief|"
+    # local and U.S. legislators: "Council member Ann Lee" (spaCy may read a place)
+    r"[Cc]ouncil\s+member|[Cc]ouncilmember|[Cc]ouncil(?:wo)?man|[Cc]ouncill?or|"
+    r"[Aa]lderman|[Aa]lderwoman|[Aa]ssembly(?:wo)?man|Congress(?:wo)?man)\s+"
+    # "Kang Min-ho": after a hyphen a lowercase part; after a space only a capital one
+    r"([A-Z][a-z]+(?: [A-Z][a-z]+|-[A-Z]?[a-z]+){1,2})\b")
 
 
 def _titled_names(text: str, table: ActorTable, out: _Collector) -> None:
@@ -252,7 +257,7 @@ def _titled_names(text: str, table: ActorTable, out: _Collector) -> None:
 # A proper name: capitalised words, with the small words names carry ("Parents Against
 # Prescription Addiction", "Fondazione Cassa di Lombardia").
 _NAME = (r"[A-Z][\w&.\u2019'-]*(?: (?:(?:of|for|and|against|on|de|di|del|des|la|le)"
-         r"(?: the)? )?[A-Z][\w&.\u2019'-]*)+")
+         r"(?: the| a)? )?[A-Z][\w&.\u2019'-]*)+")  # "Taxpayers for a Fair Deal"
 # Capitalised words that open a sentence or a time phrase, not a name ("In Lima, ...").
 _NOT_NAME_WORDS = frozenset("""
 The A An In On At After Before But And When While Under Last This That Meanwhile Since Until
@@ -400,6 +405,13 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
             continue
         name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
         name = re.sub(r"['\u2019]s$", "", name)
+        owned = _state_owned_name(name, table)
+        if owned is not None:
+            # "Chile's Environmental Assessment Service": the service, which
+            # :func:`.actor_names.drop_possessors` then keeps apart from Chile.
+            start = text.find(owned, ent.start_char)
+            out.add(ActorMention(start, start + len(owned), owned, owned, "organisation"))
+            continue
         words = name.split()
         generic = " ".join(w for w in words if not (table.lookup(w) or table.demonym(w)))
         if (table.lookup(name) is not None or _BODY.fullmatch(generic) or len(words) < 2
@@ -410,6 +422,21 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
             continue  # no country inside: the later passes handle it the same way
         start = text.find(name, ent.start_char)
         out.add(ActorMention(start, start + len(name), name, name, "organisation"))
+
+
+def _state_owned_name(name: str, table: ActorTable) -> str | None:
+    """The body's own name when NER took its country's possessive into it, else ``None``.
+
+    >>> _state_owned_name("Chile's Environmental Assessment Service", ActorTable.load())
+    'Environmental Assessment Service'
+    >>> _state_owned_name("Chile's foreign ministry", ActorTable.load()) is None  # lowercase
+    True
+    """
+    m = re.match(r"((?:[A-Z][\w.-]*\s+)?[A-Z][\w.-]*)['\u2019]s\s+(.+)$", name)
+    if m is None or not re.fullmatch(_NAME, m.group(2)):
+        return None  # not "X's Name Of Body", or the rest is not a proper name
+    entry = table.lookup(m.group(1))
+    return m.group(2) if entry is not None and entry.type == "state" else None
 
 
 def _affiliation_in(span_text: str, table: ActorTable) -> str | None:
@@ -467,8 +494,8 @@ def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
             continue
         if alias.form.lower().startswith("the ") and not m.group(0).lower().startswith("the "):
             continue  # "the North" is North Korea; "North" alone is not
-        if alias.form.lower().startswith("the ") and re.match(r" [A-Z]", text[m.end():]):
-            continue  # nor is "the North Sea": the name goes on
+        if alias.form.lower().startswith("the ") and re.match(r"[ -][A-Z]", text[m.end():]):
+            continue  # nor is "the North Sea" or "the North-East Atlantic": the name goes on
         if alias.ambiguous and _overlaps(m.start(), m.end(), people):
             continue  # "Jordan Peterson", "George Washington"
         if m.group(0).lower().startswith("the ") and not alias.form.lower().startswith("the "):
@@ -527,8 +554,8 @@ def _demonyms(text: str, table: ActorTable, out: _Collector) -> None:
 def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str | None) -> None:
     for m in _GROUP.finditer(text):
         words = m.group(0).split()
-        while words and words[0].lower() in _GROUP_NOUN_STOP:
-            words = words[1:]
+        while words and (words[0].lower() in _GROUP_NOUN_STOP or words[0] in _NOT_NAME_WORDS):
+            words = words[1:]  # "On Monday farm groups said": the day is no modifier
         # Keep only modifiers that are adjectives or nouns: not "from doctors", "burden teachers".
         while len(words) > 1:
             first = doc.char_span(m.end() - len(" ".join(words)),
@@ -537,8 +564,8 @@ def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str |
             if first is not None and first.root.pos_ in ("ADJ", "NOUN", "PROPN", "NUM"):
                 break
             words = words[1:]
-        if not words:
-            continue
+        if not words or _COUNTED.fullmatch(words[0]):
+            continue  # "the two unions", "14 groups": bodies named before, counted again
         start = m.end() - len(" ".join(words))
         phrase = text[start:m.end()]
         first = phrase.split()[0]
@@ -611,7 +638,9 @@ def _role(doc: Any, mention: ActorMention,
     if span is None or not len(span):
         return "other"
     tok = span.root
-    if mention.actor_type != "state" and tok.dep_ in ("compound", "amod") \
+    # The parser may hang a multi-word name on the head as "nmod" ("European Union
+    # interior ministers"), as it does with "compound" for a single word ("EU ministers").
+    if mention.actor_type != "state" and tok.dep_ in ("compound", "amod", "nmod") \
             and tok.head.lower_ in _MEMBER_NOUNS:
         return "members"  # "EU governments", "OPEC+ members": the members, not the body
     if tok.dep_ == "appos" and any(a <= tok.head.idx < b for a, b in others):

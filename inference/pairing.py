@@ -18,14 +18,16 @@ Three rules decide the candidates of a sentence:
    ("the measure", "the text", "it", "abstained"), is paired with the proposal mentioned
    last within ``window`` sentences before; that sentence travels along as context. So is
    a reference that comes before the first proposal a sentence names ("welcomed the
-   decision but said a price deal would ...").
+   decision but said a price deal would ..."). A plural reference ("these measures")
+   means every proposal of the window; a reference of a kind ("the agreement") a
+   proposal of that kind; a resolved reference keeps its proposal in view for the next.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -156,6 +158,9 @@ def make_candidates(
     by_sentence = [
         ([a for a in actors if s.start <= a.start < s.end],
          [p for p in proposals if s.start <= p.start < s.end]) for s in sentences]
+    # What each sentence talks about: the proposals it names, and those its references
+    # ("the measure") were resolved to, so a later reference can follow the chain.
+    talk = [(a, list(p)) for a, p in by_sentence]
     candidates: list[Candidate] = []
     seen: set[tuple[int, str, str]] = set()
 
@@ -175,8 +180,10 @@ def make_candidates(
         speaker, speaker_text = _speaker(sentence, s_actors, s_quotes, recent)
         if speaker is None and s_quotes:
             speaker, speaker_text = _run_on_speaker(i, sentences, by_sentence, quotes, recent)
-        targets = _targets(i, sentences, by_sentence, window,
-                           bool(s_quotes) and speaker is not None)
+        targets = _targets(i, sentences, talk, window, bool(s_quotes) and speaker is not None)
+        if any(_is_noun_reference(r[2]) for r in back_references(sentence.text)):
+            talk[i][1].extend(_last_mention(talk, i, pid) for pid, _, via, *_ in targets
+                              if via == "back-reference")
         for pid, name, via, context, words in targets:
             if speaker is not None and (via != "sentence" or any(
                     _within(p.start, p.end, s_quotes) for p in s_props if p.proposal_id == pid)):
@@ -283,38 +290,97 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         first = min(p.start for p in s_props) - sentences[i].start
         if any(r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])
                for r in back_references(text)):
-            back = _referent(i, sentences, by_sentence, window, nominal=True)
-            if back is not None and back[0] not in seen:
-                out.append(back)
+            out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True)
+                    if back[0] not in seen][:1]
         return out
     refs = back_references(sentences[i].text)
     if not refs and not quoted_speaker:
         return []
     nominal = any(not r[2].lower().startswith("it") for r in refs)
-    back = _referent(i, sentences, by_sentence, window, nominal)
-    return [back] if back is not None else []
+    plural = any(_is_plural_reference(r[2]) for r in refs)
+    kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
+    return _referent(i, sentences, by_sentence, window, nominal, plural=plural, kinds=kinds)
+
+
+# Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
+# never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
+_KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty".split()),
+          frozenset("bill law legislation act amendment".split()))
+
+
+def _singular(word: str) -> str:
+    """ "deals" -> "deal" (enough for the nouns of :data:`_KINDS`)."""
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _of_kind(mention: ProposalMention, kind: frozenset[str]) -> bool:
+    """Is the proposal named by a noun of ``kind`` ("pay deal" is a deal)?"""
+    words = re.findall(r"[a-z]+", f"{mention.proposal} {mention.text}".lower())
+    return any(_singular(w) in kind for w in words)
+
+
+def _is_noun_reference(words: str) -> bool:
+    """Is a back-reference a noun phrase ("the measure"), not "it" or "abstained"?"""
+    return len(words.split()) > 1
+
+
+def _last_mention(talk, i: int, pid: str) -> ProposalMention:
+    """The last mention of proposal ``pid`` before sentence ``i``."""
+    return next(p for j in range(i - 1, -1, -1) for p in reversed(talk[j][1])
+                if p.proposal_id == pid)
+
+
+def _is_plural_reference(words: str) -> bool:
+    """Does a back-reference name several things ("these measures", "the two plans")?
+
+    >>> _is_plural_reference("These measures"), _is_plural_reference("the measure")
+    (True, False)
+    >>> _is_plural_reference("abstains"), _is_plural_reference("it")
+    (False, False)
+    """
+    noun = words.split()[-1].lower()
+    return len(words.split()) > 1 and noun.endswith("s") and not noun.endswith("ss")
 
 
 _OF_LINK = re.compile(r"\s*(?:of|for|on|to|about)\b")
 
 
 def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
-              nominal: bool):
-    """The proposal a reference in sentence ``i`` points back to, as a target tuple.
+              nominal: bool, *, plural: bool = False,
+              kinds: Collection[frozenset[str]] = ()) -> list[tuple]:
+    """The proposals a reference in sentence ``i`` points back to, as target tuples.
+
+    ``by_sentence[j][1]`` holds the proposals sentence ``j`` names or was resolved to.
 
     The last ``window`` sentences decide; a noun reference ("the measure") with nothing
-    in the window falls back to the whole article before it.
+    in the window falls back to the whole article before it. A singular reference means
+    one proposal, the most talked-about; a plural one ("these measures") every proposal
+    the window names. A reference of a kind (``kinds``: "the agreement") means a proposal
+    of that kind, looked for in the window first and then in the article before it.
     """
     earlier = [p for j in range(i) for p in by_sentence[j][1]]
-    counts = Counter(p.proposal_id for p in earlier)
+    # A resolved reference repeats its referent's mention object: it brings the proposal
+    # into the window, but counts once, as the mention it is.
+    counts = Counter(p.proposal_id for p in {id(p): p for p in earlier}.values())
     recent = [p for j in range(max(0, i - window), i) for p in by_sentence[j][1]]
+    if kinds:
+        fitting = [p for p in earlier if any(_of_kind(p, kind) for kind in kinds)]
+        if fitting:  # else no proposal is of that kind: fall back to the usual choice
+            recent = [p for p in recent if p in fitting]
+            earlier = fitting
     pool = recent or (earlier if nominal else [])
     if not pool:
-        return None
+        return []
     # The most talked-about proposal wins; among equals, the one named last.
-    best = max(pool, key=lambda p: (counts[p.proposal_id], p.start))
-    source = next(s.text for s in sentences if s.start <= best.start < s.end)
-    return (best.proposal_id, best.proposal, "back-reference", source, None)
+    ranked = sorted(pool, key=lambda p: (counts[p.proposal_id], p.start), reverse=True)
+    out, seen = [], set()
+    for best in ranked if plural and recent else ranked[:1]:
+        if best.proposal_id not in seen:
+            seen.add(best.proposal_id)
+            source = next(s.text for s in sentences if s.start <= best.start < s.end)
+            out.append((best.proposal_id, best.proposal, "back-reference", source, None))
+    return out
 
 
 def _run_on_speaker(i: int, sentences: Sequence[Sentence], by_sentence,

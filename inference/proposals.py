@@ -38,11 +38,14 @@ convention protocol charter mandate referendum subsidy cap quota pipeline
 # Phrases that point back to a proposal already named; "the measure" is not a proposal of
 # its own. "it"/"its" count only in a sentence with no proposal mention (decided by pairing).
 BACK_REFERENCE = re.compile(
-    r"\b(?:the|this|that|such a|the proposed|the draft)\s+"
-    # one describing word may come between: "the final text", "the committee vote"
-    r"(?:[a-z][\w-]*\s+)?"
+    r"\b(?:the|this|that|these|those|such a|the proposed|the draft)\s+"
+    # one describing word may come between: "the final text", "the committee vote", and it
+    # may be a possessive: "the council's vote"
+    r"(?:[a-z][\w-]*(?:['\u2019]s)?\s+)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
-    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote)\b"
+    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote|"
+    r"project)"
+    r"s?\b"  # "these measures"
     # abstaining is a stance on the motion just put to the vote ("India abstained.")
     r"|\babstain(?:ed|ing|s)?\b"
     # "it" only as the object of a stance verb: in "Madrid said it can..." it is the actor.
@@ -195,6 +198,7 @@ _HEAD_STOP = re.compile(
 _ACTION_VERBS = frozenset("""
 raise lower cut extend renew send refer cover impose lift allow adopt approve create set
 introduce increase reduce suspend delay declare keep make give grant scrap end
+resettle relocate admit deport return accept take hire build close sell buy
 """.split())
 _PREPOSITIONS = frozenset("of on for to in with by from at against over under into".split())
 _DETERMINERS = r"the two|both|the|this|that|these|those|its|their|his|her|a|an|any|such a"

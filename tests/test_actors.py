@@ -154,6 +154,9 @@ def test_a_board_or_group_of_an_actor_acts_as_it(nlp) -> None:
 def test_an_organisations_members_are_not_the_organisation(nlp) -> None:
     (m,) = actors(nlp, "EU governments will vote on the plan.")
     assert (m.actor, m.role) == ("European Union", "members")
+    roles = {m.actor: m.role for m in actors(
+        nlp, "European Union farm ministers on Monday failed to agree on the plan.")}
+    assert roles == {"European Union": "members"}
 
 
 def test_an_actor_inside_anothers_apposition_only_describes_it(nlp) -> None:
@@ -291,3 +294,40 @@ def test_an_apposition_describing_a_named_actor_is_no_second_actor(nlp) -> None:
     found = actors(nlp, "The Nordic Dockers Guild, the largest federation of unions, backed "
                         "the toll.")
     assert [m.actor for m in found] == ["Nordic Dockers Guild"]
+
+
+def test_the_north_east_atlantic_is_not_north_korea(nlp) -> None:
+    found = canon(actors(nlp, "Oslo backed a mackerel deal for the North-East Atlantic."))
+    assert found == {"Oslo": "Norway"}
+
+
+def test_a_countrys_possessive_is_no_part_of_its_agencys_name(nlp) -> None:
+    found = canon(actors(nlp, "Chile's Environmental Assessment Service on Tuesday approved "
+                              "the Andes copper mine."))
+    assert found.get("Environmental Assessment Service") == "Environmental Assessment Service"
+    assert not any("'s" in name for name in found.values())
+
+
+def test_communities_are_a_group(nlp) -> None:
+    found = {m.actor: m.actor_type for m in actors(
+        nlp, "On Monday Mapuche communities came out against the dam.")}
+    assert found == {"Mapuche communities": "group"}
+
+
+def test_a_group_name_with_for_a_and_a_council_members_name(nlp) -> None:
+    found = canon(actors(nlp, "A citizens' group, Voters for a Clean Harbor, said it opposed "
+                              "the bond. Council member Lydia Park abstained."))
+    assert found["Voters for a Clean Harbor"] == "Voters for a Clean Harbor"
+    assert found["Lydia Park"] == "Lydia Park"
+
+
+def test_a_party_named_by_its_members_is_the_party(nlp) -> None:
+    found = canon(actors(nlp, "The Conservative Party voted against the bill. The "
+                              "Conservatives had pushed for an exemption."))
+    assert found["Conservatives"] == "Conservative Party"
+
+
+def test_counted_bodies_are_no_new_group(nlp) -> None:
+    found = canon(actors(nlp, "The Metro Teachers Union asked the Rail Union to join it so "
+                              "that the two unions can act together."))
+    assert "two unions" not in found

@@ -69,3 +69,27 @@ def test_objects_and_members_take_no_stance(nlp) -> None:
     assert pairs(nlp, "Lisbon warned exporters about the congestion toll.") == {
         ("Portugal", "toll", "sentence")}
     assert pairs(nlp, "EU governments will vote on the congestion toll.") == set()
+
+
+def test_a_plural_reference_points_back_to_every_proposal_named(nlp) -> None:
+    text = ('Oslo proposed a congestion toll and a fare cap. "These measures will clear the '
+            'streets," Mayor Ola Berg said.')
+    found = pairs(nlp, text)
+    assert {("Ola Berg", "toll", "quote"), ("Ola Berg", "fare-cap", "quote")} <= found
+    text = 'Oslo proposed a congestion toll and a fare cap. "The measure is fair," Berg said.'
+    assert len([p for p in pairs(nlp, text) if p[0] == "Berg"]) == 1
+
+
+def test_a_reference_of_a_kind_means_a_proposal_of_that_kind(nlp) -> None:
+    text = ("Oslo approved the night trains bill. It also proposed a congestion toll. "
+            "Sweden welcomed the law.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text) if a == "Sweden"}
+    assert found == {("Sweden", "bill")}
+
+
+def test_a_resolved_reference_keeps_its_proposal_in_view(nlp) -> None:
+    text = ("Oslo proposed a congestion toll, and critics attacked the congestion toll. "
+            "Denmark slammed the measure and called for a fare cap. Talks ran late. "
+            "Sweden rejected the plan.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text) if a == "Sweden"}
+    assert found == {("Sweden", "toll")}

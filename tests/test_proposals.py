@@ -109,6 +109,12 @@ def test_more_back_references() -> None:
     assert [r[2] for r in back_references("The union welcomed the committee vote.")] == [
         "the committee vote"]
     assert [r[2] for r in back_references("Chile and Peru abstained.")] == ["abstained"]
+    assert [r[2] for r in back_references("The firm welcomed the council's vote.")] == [
+        "the council's vote"]
+    assert [r[2] for r in back_references('"These measures will work," Lee said.')] == [
+        "These measures"]
+    assert [r[2] for r in back_references("Lima sees the project as a bridge.")] == [
+        "the project"]
 
 
 AD_BAN = ProposalSpec("ad-ban", "Ban on junk food advertising after 6 p.m.",
@@ -135,6 +141,9 @@ def test_the_object_of_an_action_alias_is_no_head_noun() -> None:
     assert "mission" not in head_nouns(spec)
     text = "Ghana backed the mandate renewal. The mission has 9,000 troops."
     assert [m.text for m in match_proposals(text, [spec])] == ["mandate renewal"]
+    quota = ProposalSpec("quota", "Quota to resettle refugees", ("resettle 500 refugees",))
+    text = "Rome plans to resettle 500 refugees. Towns that take no refugees would pay."
+    assert [m.text for m in match_proposals(text, [quota])] == ["resettle 500 refugees"]
 
 
 def test_both_bills_names_each_bill() -> None:
