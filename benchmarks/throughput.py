@@ -3,12 +3,17 @@
     .venv/bin/python benchmarks/throughput.py --model runs/default/model
     .venv/bin/python benchmarks/throughput.py --model runs/default/model --quick   # ~1 minute
 
-(a) **pairs/s** of ``StanceClassifier.predict`` with ``backend="torch"`` and
-    ``backend="onnx"`` against the plain ``transformers.pipeline("text-classification")`` on
-    the same model and the same pairs: the pairs the article path makes from generated
-    articles, given to the pipeline as the marked sentence / segment texts the classifier
-    builds (``{"text", "text_pair"}`` dicts, default pipeline settings: what a user would
-    write). The ONNX export is made first if the model has none (its time is reported).
+(a) **pairs/s** of ``StanceClassifier.predict`` with ``backend="torch"``,
+    ``backend="onnx"`` and, on CPUs with native bf16 (AMX, AVX-512 BF16) or with
+    ``--bf16``, ``backend="torch-bf16"`` against the plain
+    ``transformers.pipeline("text-classification")`` on the same model and the same
+    pairs: the pairs the article path makes from generated articles, given to the
+    pipeline as the marked sentence / segment texts the classifier builds
+    (``{"text", "text_pair"}`` dicts, default pipeline settings: what a user would write).
+    The ONNX export is made first if the model has none (its time is reported).
+    With bf16, the pipeline is also run in bf16 (``dtype=torch.bfloat16``), so the gain of
+    bf16 itself is shown apart from ours, and bf16's label agreement with float32 torch is
+    measured on the benchmark pairs and on the model's dev and test pairs.
 (b) **articles/s** of the full scoring path (``ArticleScorer.score``: sentences, spaCy,
     actors, proposals, pairing, classification, aggregation) per backend, on generated
     ~400-word wire articles (:mod:`corpus`); then the same articles through ``score_file``
@@ -59,7 +64,7 @@ def machine() -> dict[str, Any]:
     import torch
     import transformers
 
-    from stancemap.inference.classifier import default_threads
+    from stancemap.inference.classifier import default_threads, native_bf16
 
     cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")
@@ -74,6 +79,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(), "torch": torch.__version__,
         "onnxruntime": onnxruntime.__version__, "transformers": transformers.__version__,
         "spacy": spacy.__version__, "platform": platform.platform(),
+        "native_bf16": native_bf16(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -116,7 +122,7 @@ def _rate(n: int, run: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def bench_pairs(model: str, pairs: list[dict[str, Any]], threads: int | None,
-                batch_size: int) -> dict[str, Any]:
+                batch_size: int, bf16: bool = False) -> dict[str, Any]:
     """pairs/s of the pipeline baseline and of ``predict`` with each backend."""
     import torch
     from transformers import pipeline
@@ -136,13 +142,21 @@ def bench_pairs(model: str, pairs: list[dict[str, Any]], threads: int | None,
                                                                                 for p in pairs])])),
                               "onnx_load_or_export_s": round(load_s, 1),
                               "onnx_card": onnx_clf.runtime.meta}
-    for name, clf in (("torch", torch_clf), ("onnx", onnx_clf)):
+    backends = [("torch", torch_clf), ("onnx", onnx_clf)]
+    if bf16:
+        backends.append(("torch-bf16", StanceClassifier.from_pretrained(
+            model, backend="torch-bf16", threads=threads)))
+    for name, clf in backends:
         clf.predict(pairs[:batch_size], batch_size=batch_size)  # warm-up
         rate, preds = _rate(n, lambda c=clf: c.predict(pairs, batch_size=batch_size))
         result[name] = {"pairs_per_s": rate, "labels": [p.label for p in preds]}
     agree = np.mean([a == b for a, b in zip(result["torch"]["labels"],
                                             result["onnx"]["labels"])])
     result["onnx_agreement_on_these_pairs"] = float(agree)
+    if bf16:
+        result["bf16_agreement_on_these_pairs"] = float(np.mean([
+            a == b for a, b in zip(result["torch"]["labels"], result["torch-bf16"]["labels"])]))
+        result["bf16_agreement"] = bf16_agreement(model, torch_clf, backends[-1][1])
     texts = []
     for p in pairs:
         e = as_example(p)
@@ -156,15 +170,31 @@ def bench_pairs(model: str, pairs: list[dict[str, Any]], threads: int | None,
     pipe(texts[:8])  # warm-up
     rate, _ = _rate(n, lambda: pipe(texts))
     result["pipeline"] = {"pairs_per_s": rate}
-    for name in ("torch", "onnx"):
+    if bf16:
+        pipe = pipeline("text-classification", model=path, tokenizer=path, device="cpu",
+                        dtype=torch.bfloat16)
+        pipe(texts[:8])
+        result["pipeline-bf16"] = {"pairs_per_s": _rate(n, lambda: pipe(texts))[0]}
+    for name, _clf in backends:
         result[name]["speedup_vs_pipeline"] = result[name]["pairs_per_s"] / rate
         del result[name]["labels"]
     return result
 
 
+def bf16_agreement(model: str, fp32: Any, bf16: Any) -> dict[str, Any]:
+    """Label agreement of the bf16 model with float32 on the model's own dev and test pairs
+    (the pairs the ONNX export is checked on)."""
+    from stancemap.inference.model_uri import resolve_model_dir
+    from stancemap.inference.onnx_backend import example_pairs
+
+    _, pairs, source = example_pairs(resolve_model_dir(model))
+    a, b = fp32.predict_proba(pairs).argmax(1), bf16.predict_proba(pairs).argmax(1)
+    return {"agreement": float(np.mean(a == b)), "pairs": len(pairs), "data": source}
+
+
 # -------------------------------------------------------------------------- (b) articles
 def bench_articles(model: str, n_articles: int, proposals: Path, threads: int | None,
-                   nlp: Any, workers: int, tmp: Path) -> dict[str, Any]:
+                   nlp: Any, workers: int, tmp: Path, bf16: bool = False) -> dict[str, Any]:
     """articles/s of ``ArticleScorer.score`` on generated articles, per backend; and of
     ``score_file`` (what ``stancemap score --workers N`` runs) with ``workers`` processes,
     start-up of the workers included."""
@@ -176,7 +206,7 @@ def bench_articles(model: str, n_articles: int, proposals: Path, threads: int | 
     corpus = write_corpus(tmp / "articles.jsonl", n_articles, seed=2)
     words = float(np.mean([len(a["text"].split()) for a in articles]))
     out: dict[str, Any] = {"articles": n_articles, "mean_words": words, "workers": workers}
-    for backend in ("torch", "onnx"):
+    for backend in ("torch", "onnx") + (("torch-bf16",) if bf16 else ()):
         scorer = ArticleScorer.from_pretrained(model, backend=backend, threads=threads,
                                                proposals=proposals, nlp=nlp)
         scorer.score(make_articles(4, seed=3))  # warm-up
@@ -263,7 +293,8 @@ def markdown(res: dict[str, Any]) -> str:
     lines = [f"Machine: {m['cpu']}, {m['usable_cpus']} usable CPUs ({m['physical_cores_used']} "
              f"physical cores used), {m['memory_gib']} GiB; Python {m['python']}, torch "
              f"{m['torch']}, onnxruntime {m['onnxruntime']}, transformers {m['transformers']}, "
-             f"spaCy {m['spacy']}; load average at start {m['load_average']}; {m['date']}.",
+             f"spaCy {m['spacy']}; native bf16: {'yes' if m.get('native_bf16') else 'no'}; "
+             f"load average at start {m['load_average']}; {m['date']}.",
              "", "| measure | value | target | met |", "|---|---|---|---|"]
 
     def row(name: str, value: str, target: str = "", met: bool | None = None) -> None:
@@ -274,7 +305,9 @@ def markdown(res: dict[str, Any]) -> str:
         p = res["pairs"]
         row(f"pipeline, pairs/s ({p['pairs']} pairs, {p['mean_tokens']:.0f} tokens)",
             f"{p['pipeline']['pairs_per_s']:.1f}")
-        for b in ("torch", "onnx"):
+        if "pipeline-bf16" in p:
+            row("pipeline in bf16, pairs/s", f"{p['pipeline-bf16']['pairs_per_s']:.1f}")
+        for b in [b for b in ("torch", "onnx", "torch-bf16") if b in p]:
             s = p[b]["speedup_vs_pipeline"]
             row(f"predict, {b}, pairs/s (batch {p['batch_size']})",
                 f"{p[b]['pairs_per_s']:.1f} ({s:.2f}x pipeline)",
@@ -286,9 +319,15 @@ def markdown(res: dict[str, Any]) -> str:
             f">= {100 * TARGETS['agreement']:.0f}%", agree >= TARGETS["agreement"])
         row("onnx label agreement on the benchmark pairs",
             f"{100 * p['onnx_agreement_on_these_pairs']:.2f}%")
+        if "bf16_agreement" in p:
+            ag = p["bf16_agreement"]
+            row(f"torch-bf16 label agreement with torch ({ag['data']}, {ag['pairs']} pairs)",
+                f"{100 * ag['agreement']:.2f}%")
+            row("torch-bf16 label agreement on the benchmark pairs",
+                f"{100 * p['bf16_agreement_on_these_pairs']:.2f}%")
     if "articles" in res:
         a = res["articles"]
-        for b in ("torch", "onnx"):
+        for b in [b for b in ("torch", "onnx", "torch-bf16") if b in a]:
             r = a[b]["articles_per_s"]
             row(f"full scoring, {b}, articles/s ({a['articles']} articles, "
                 f"{a['mean_words']:.0f} words, {a[b]['evidence_pairs_per_article']:.1f} "
@@ -322,6 +361,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2,
                         help="(b) also scores with score_file in this many processes (1: not)")
+    parser.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None,
+                        help="also measure backend torch-bf16 (default: when the CPU has "
+                             "native bf16)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("pairs", "articles", "memory"))
     parser.add_argument("--quick", action="store_true",
@@ -340,18 +382,22 @@ def main(argv: list[str] | None = None) -> None:
         args.pairs, args.articles, args.memory_sizes = 120, 12, "100,1000"
     sizes = [int(s) for s in args.memory_sizes.split(",")]
     res: dict[str, Any] = {"machine": machine(), "model": args.model, "targets": TARGETS}
+    from stancemap.inference.classifier import native_bf16
     from stancemap.inference.scorer import load_spacy
+
+    bf16 = native_bf16() if args.bf16 is None else args.bf16
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         proposals = write_proposals(Path(tmp) / "proposals.yaml")
         if "pairs" not in args.skip:
             pairs = article_pairs(args.pairs, proposals, load_spacy())
-            res["pairs"] = bench_pairs(args.model, pairs, args.threads, args.batch_size)
+            res["pairs"] = bench_pairs(args.model, pairs, args.threads, args.batch_size,
+                                       bf16=bf16)
         if "articles" not in args.skip:
             res["articles"] = bench_articles(args.model, args.articles, proposals,
                                              args.threads, load_spacy(), args.workers,
-                                             Path(tmp))
+                                             Path(tmp), bf16=bf16)
         if "memory" not in args.skip:
             res["memory"] = bench_memory(args.model, sizes, args.memory_mode, args.threads,
                                          Path(tmp))

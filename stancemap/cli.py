@@ -164,8 +164,9 @@ def _add_scoring_options(p: argparse.ArgumentParser, *, model_required: bool = T
     p.add_argument("--people", choices=("keep", "affiliation"),
                    help="write people as actors, or roll them up to their affiliation")
     p.add_argument("--batch-size", type=int, help="pairs per classifier batch (default 64)")
-    p.add_argument("--backend", choices=("torch", "onnx"),
-                   help="torch, or onnx: int8 ONNX Runtime, faster on CPUs (default torch)")
+    p.add_argument("--backend", choices=("torch", "onnx", "torch-bf16"),
+                   help="torch (default); onnx: int8 ONNX Runtime, faster on most CPUs; "
+                        "torch-bf16: bfloat16, faster on CPUs with AMX and on GPUs")
     p.add_argument("--threads", type=int, help="CPU threads for the model")
 
 

@@ -29,7 +29,8 @@ class ScoreConfig(_Section):
     model: str | None = None  # model directory or runs:/ / models:/ URI (or --model)
     proposals: str | None = None  # proposals YAML; None: find proposals automatically
     actors: str | None = None  # your own actor aliases (YAML, same shape as proposals)
-    backend: Literal["torch", "onnx"] = "torch"  # onnx: int8 ONNX Runtime, faster on CPUs
+    # onnx: int8 ONNX Runtime, faster on most CPUs; torch-bf16: bfloat16, for AMX CPUs and GPUs
+    backend: Literal["torch", "onnx", "torch-bf16"] = "torch"
     threads: int | None = Field(None, ge=1)  # CPU threads for the model; None: the backend's
     engine: Literal["local", "ray"] = "local"  # ray: the same scoring on Ray Data
     workers: int = Field(1, ge=1)  # local: scoring processes, each with its own model

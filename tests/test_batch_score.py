@@ -389,6 +389,7 @@ def test_the_shipped_score_config_loads() -> None:
     # Every setting is spelled out in the file (no hidden defaults).
     assert set(yaml.safe_load(path.read_text())) == set(ScoreConfig.model_fields)
     assert cfg.on_error == "skip" and cfg.backend == "torch"
+    assert load_score_config(path, {"backend": "torch-bf16"}).backend == "torch-bf16"
 
 
 def test_score_config_errors_name_the_key_and_where_it_came_from(tmp_path: Path) -> None:

@@ -120,3 +120,67 @@ def test_default_threads_counts_usable_physical_cores():
 
     n = default_threads()
     assert 1 <= n <= len(os.sched_getaffinity(0))
+
+
+def test_slices_run_side_by_side_give_the_same_scores(classifier, monkeypatch):
+    import threading
+
+    import torch
+
+    rows = make_rows(6)  # more rows than one CPU slice, so there are several slices
+    rows[0]["text"] += " The talks ran late into the night." * 4
+    classifier.threads = 1
+    one = classifier.predict_proba(rows)
+    seen: set[str] = set()
+    forward = classifier._forward_torch
+
+    def spy(batch):
+        seen.add(threading.current_thread().name)
+        assert torch.get_num_threads() == 1 and not torch.is_grad_enabled()
+        return forward(batch)
+
+    monkeypatch.setattr(classifier, "_forward_torch", spy)
+    before = torch.get_num_threads()
+    classifier.threads = 2
+    two = classifier.predict_proba(rows)
+    assert len(rows) > 16 and all(name.startswith("stancemap") for name in seen)
+    np.testing.assert_allclose(two, one, atol=1e-5)
+    assert torch.get_num_threads() == before  # the caller's setting is restored
+
+
+def test_bf16_backend_runs_the_same_model_in_bfloat16(tmp_path, monkeypatch):
+    import torch
+
+    from stancemap.inference import classifier as classifier_module
+
+    from .conftest import save_random_model
+
+    path = save_random_model(tmp_path / "m")
+    rows = make_rows(2)
+    before = torch.get_num_threads()
+    try:
+        fp32 = StanceClassifier.from_pretrained(path, threads=1)
+        monkeypatch.setattr(classifier_module, "native_bf16", lambda: True)
+        bf16 = StanceClassifier.from_pretrained(path, backend="torch-bf16", threads=1)
+        assert bf16.backend == "torch-bf16" and bf16.model.dtype == torch.bfloat16
+        assert fp32.backend == "torch" and fp32.model.dtype == torch.float32
+        a, b = fp32.predict_proba(rows), bf16.predict_proba(rows)
+        assert b.dtype == np.float32 and np.allclose(b.sum(1), 1, atol=1e-3)
+        np.testing.assert_allclose(b, a, atol=0.05)  # bf16 keeps ~3 significant digits
+        assert (a.argmax(1) == b.argmax(1)).mean() >= 0.9
+        # Where bf16 would be emulated, the user is told it will be slow.
+        monkeypatch.setattr(classifier_module, "native_bf16", lambda: False)
+        with pytest.warns(UserWarning, match="no native bfloat16"):
+            StanceClassifier.from_pretrained(path, backend="torch-bf16", threads=1)
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_native_bf16_probe_is_a_bool_even_without_the_probes(monkeypatch):
+    import torch
+
+    from stancemap.inference.classifier import native_bf16
+
+    assert isinstance(native_bf16(), bool)
+    monkeypatch.delattr(torch.cpu, "_is_amx_tile_supported")
+    assert native_bf16() is False
