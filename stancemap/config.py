@@ -120,6 +120,9 @@ class TrainConfig(_Section):
     class_weights: bool = False  # weight the loss by inverse label frequency
     grad_clip: float = Field(1.0, gt=0)
     device: str = "auto"  # auto: cuda when available, else cpu
+    # bf16: mixed precision (bfloat16 autocast, float32 weights and saved model); faster on
+    # GPUs and on CPUs with AMX, emulated and slower on other CPUs
+    precision: Literal["fp32", "bf16"] = "fp32"
 
 
 class TrackingConfig(_Section):

@@ -147,3 +147,33 @@ def test_model_layers_keeps_the_first_layers_of_the_base(trained, tiny_data, tmp
     cfg.model.layers = 7
     with pytest.raises(ConfigError, match="model.layers: 7 is more than the 6 layers"):
         train(cfg, log_fn=lambda _: None)
+
+
+def test_bf16_mixed_precision_trains_and_saves_a_float32_model(tiny_data, tmp_path, monkeypatch):
+    import torch
+
+    cfg = tiny_config(tiny_data, tmp_path, enabled=False)
+    cfg.baselines, cfg.train.max_steps, cfg.train.precision = False, 2, "bf16"
+    losses: list[tuple[bool, torch.dtype]] = []  # (under autocast, logits dtype) per step
+    linear_out: list[torch.dtype] = []
+    real_loss, real_linear = torch.nn.CrossEntropyLoss.forward, torch.nn.Linear.forward
+
+    def loss_spy(self, logits, labels):
+        losses.append((torch.is_autocast_enabled("cpu"), logits.dtype))
+        return real_loss(self, logits, labels)
+
+    def linear_spy(self, x):
+        out = real_linear(self, x)
+        linear_out.append(out.dtype)
+        return out
+
+    monkeypatch.setattr(torch.nn.CrossEntropyLoss, "forward", loss_spy)
+    monkeypatch.setattr(torch.nn.Linear, "forward", linear_spy)
+    result = train(cfg, log_fn=lambda _: None)
+    monkeypatch.undo()
+    # The forward passes ran in bf16; the loss outside autocast, on float32 logits.
+    assert torch.bfloat16 in linear_out
+    assert losses == [(False, torch.float32)] * 2
+    saved = StanceClassifier.from_pretrained(result.model_dir)
+    assert saved.model.dtype == torch.float32
+    assert all(torch.isfinite(p).all() for p in saved.model.parameters())

@@ -5,6 +5,7 @@ The command line only parses arguments and calls :func:`train`; tests call it di
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import random
@@ -178,6 +179,11 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
         optimizer, math.ceil(cfg.train.warmup_ratio * total_steps), total_steps)
     weights = _class_weights(splits.train).to(device) if cfg.train.class_weights else None
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    # Mixed precision: the forward pass in bfloat16 where it is safe (autocast's op lists),
+    # weights, optimizer state and the saved model in float32. No loss scaling is needed:
+    # bfloat16 has float32's exponent range.
+    autocast = ((lambda: torch.autocast(device.type, dtype=torch.bfloat16))
+                if cfg.train.precision == "bf16" else contextlib.nullcontext)
     evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
                                  mark_actor=cfg.encoding.mark_actor,
                                  use_context=cfg.encoding.use_context, device=str(device))
@@ -203,7 +209,9 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
             for batch in loader:
                 batch = {k: v.to(device) for k, v in batch.items()}
                 labels = batch.pop("labels")
-                loss = loss_fn(model(**batch).logits, labels)
+                with autocast():
+                    logits = model(**batch).logits
+                loss = loss_fn(logits.float(), labels)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.train.grad_clip)
                 optimizer.step()
