@@ -190,6 +190,7 @@ def find_actors(
     _people(text, doc, table, out)
     _titled_names(text, table, out)
     _owned_bodies(text, table, out)
+    _possessive_names(text, table, out)
     _named_organisations(text, doc, table, out)
     _titled_organisations(text, table, out)
     _demonyms(text, table, out)  # before the gazetteer: "the North Korean envoy" is not "the North"
@@ -338,6 +339,7 @@ def _owned_bodies(text: str, table: ActorTable, out: _Collector) -> None:
             out.add(ActorMention(start, m.end(), text[start:m.end()], name, "organisation"))
 
 
+_NOT_NAME = "|".join(sorted(_NOT_NAME_WORDS))  # as a regex alternation
 _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
               "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
               "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund")
@@ -346,8 +348,36 @@ _TITLED_ORG = re.compile(
     rf"(?:{_ORG_HEADS})s?\b"
     # "Chamber of Commerce", "Union of Concerned Scientists": the name may go on
     # (not "on Tuesday", nor "of March")
-    rf"(?: (?:of|for)(?: the)? (?!{'|'.join(sorted(_NOT_NAME_WORDS))}\b)[A-Z][\w&\u2019'-]*"
+    rf"(?: (?:of|for)(?: the)? (?!(?:{_NOT_NAME})\b)[A-Z][\w&\u2019'-]*"
     r"(?: [A-Z][\w&\u2019'-]*)*)?")
+
+
+# A capitalised plural possessive and the capitalised words after it: "Parents' Voice
+# Ireland", "the Farmers' Alliance of Kenya". spaCy cuts such names at the apostrophe
+# ("Parents'" and "Voice Ireland"), and the country in them is no actor of its own.
+_POSSESSIVE_NAME = re.compile(
+    r"(?<![\w\u2019'-])(?:[A-Z][\w-]* )*[A-Z][\w-]*s['\u2019](?: [A-Z][\w&-]*)+"
+    rf"(?: (?:of|for)(?: the)? (?!(?:{_NOT_NAME})\b)[A-Z][\w&-]*"
+    r"(?: [A-Z][\w&-]*)*)?")
+# Last words that make such a phrase a proposal ("the Workers' Pension Bill"), not a body.
+_PROPOSAL_HEADS = frozenset("""Act Bill Law Plan Deal Agreement Treaty Reform Tax Levy Ban
+Scheme Package Proposal Resolution Charter Code Initiative Programme Program""".split())
+
+
+def _possessive_names(text: str, table: ActorTable, out: _Collector) -> None:
+    """Organisation names with a plural possessive inside ("Workers' Voice Scotland")."""
+    for m in _POSSESSIVE_NAME.finditer(text):
+        name = m.group(0)
+        words = name.split()
+        if words[0] in _NOT_NAME_WORDS:  # "The Farmers' Alliance": the article is no part
+            name = name[len(words[0]) + 1:]
+            words = words[1:]
+        possessor = re.split(r"['\u2019](?= )", name, maxsplit=1)[0]
+        if (words[-1] in _PROPOSAL_HEADS or table.lookup(name) is not None
+                or table.lookup(possessor) is not None):
+            continue  # a proposal; a known name; "the Philippines' Department of Health"
+        start = m.end() - len(name)
+        out.add(ActorMention(start, m.end(), name, name, "organisation"))
 
 
 def _titled_organisations(text: str, table: ActorTable, out: _Collector) -> None:

@@ -331,3 +331,25 @@ def test_counted_bodies_are_no_new_group(nlp) -> None:
     found = canon(actors(nlp, "The Metro Teachers Union asked the Rail Union to join it so "
                               "that the two unions can act together."))
     assert "two unions" not in found
+
+
+def test_names_with_a_plural_possessive_are_one_organisation(nlp) -> None:
+    # spaCy cuts these at the apostrophe, and the country inside is no actor of its own.
+    found = canon(actors(nlp, "Parents' Voice Ireland said it was studying the plan, while "
+                              "the Farmers' Alliance of Kenya opposed it."))
+    assert found == {"Parents' Voice Ireland": "Parents' Voice Ireland",
+                     "Farmers' Alliance of Kenya": "Farmers' Alliance of Kenya"}
+    # A proposal so named is not an actor.
+    assert "Workers' Pension Bill" not in canon(actors(
+        nlp, "Labour lawmakers backed the Workers' Pension Bill on Monday."))
+
+
+def test_a_name_goes_on_after_of_when_the_next_word_only_begins_like_a_stop_word(nlp) -> None:
+    # "Ontario" begins with "On", "Anatolia" with "An": neither is the word "On" or "An".
+    found = canon(actors(nlp, "The Teachers' Federation of Ontario rejected the offer, and "
+                              "the Farmers Union of Anatolia backed it."))
+    assert "Teachers' Federation of Ontario" in found
+    assert "Farmers Union of Anatolia" in found
+    # A country's possessive keeps its body apart from it, as with "Chile's".
+    found = canon(actors(nlp, "The Philippines' Department of Health backed the bill."))
+    assert "Philippines' Department of Health" not in found
