@@ -280,12 +280,17 @@ class ArticleScorer:
         return ArticleAnalysis(article, sentences, actors, proposals, candidates)
 
     def _home(self, text: str) -> str | None:
-        """The country of the dateline city ("SEOUL, Feb. 17 (Yonhap) --" -> South Korea)."""
+        """The country of the dateline ("SEOUL, Feb. 17 (Yonhap) --" -> South Korea;
+        "BUSAN, South Korea, May 20 --" -> South Korea, from its second part)."""
         place = dateline_place(text)
         if place is None:
             return None
-        entry = self.table.lookup(place) or self.table.lookup(place.title())
-        return entry.name if entry is not None and entry.type == "state" else None
+        for part in place.split(","):
+            part = part.strip()
+            entry = self.table.lookup(part) or self.table.lookup(part.title())
+            if entry is not None and entry.type == "state":
+                return entry.name
+        return None
 
     def score(self, articles: Iterable[Article | Mapping[str, Any] | str]) -> ScoreResult:
         """Score articles (records, dicts with ``id`` and ``text``, or strings)."""

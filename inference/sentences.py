@@ -50,8 +50,8 @@ _AGENCIES = r"(?:AP|AFP|Reuters|Yonhap|Xinhua|Kyodo|dpa|ANSA|EFE|TASS|IANS|PTI|B
 # "SEOUL, Feb. 17 (Yonhap) --", "GENEVA (Reuters) -", "Seoul - Yonhap -", "BRUSSELS -- ".
 _DATELINE = re.compile(
     rf"""^\s*
-    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:[ ,][A-Z][A-Za-z.'\u2019]*){{0,3}})   # one to four words
-    (?:,\s*(?:[A-Z][a-z]{{2,4}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?))?            # , Feb. 17
+    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:(?:,\s*|\s)[A-Z][A-Za-z.'\u2019]*){{0,3}})  # KINGSTON, Jamaica
+    (?:,\s*(?:[A-Z][a-z]{{2,4}}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?))?           # , Feb. 17 (2026)
     \s*(?:\((?:{_AGENCIES}|[A-Z][A-Za-z ]{{1,20}})\))?                       # (Yonhap)
     \s*{_DASH}\s*
     (?:{_AGENCIES}\s*(?:{_DASH}|\n|:)\s*)?                                   # Yonhap -
@@ -94,15 +94,18 @@ def dateline_end(text: str) -> int:
 
 
 def dateline_place(text: str) -> str | None:
-    """The place a leading dateline names, if there is one.
+    """The place a leading dateline names, if there is one: the city, and the country when
+    the dateline adds it.
 
     >>> dateline_place("SEOUL, Feb. 17 (Yonhap) -- South Korea said..."), dateline_place("Hi.")
     ('SEOUL', None)
+    >>> dateline_place("KINGSTON, Jamaica, March 19 (Reuters) - France said...")
+    'KINGSTON, Jamaica'
     """
     if not dateline_end(text):
         return None
     match = _DATELINE.match(text)
-    return match.group("place").split(",")[0].strip() if match else None
+    return match.group("place").strip() if match else None
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -196,3 +196,12 @@ def test_score_articles_with_a_real_tiny_model(classifier, tmp_path: Path) -> No
     assert code == 0
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert rows and all(set(r) == ROW_KEYS and r["model"] == classifier.name for r in rows)
+
+
+def test_a_dateline_with_city_and_country_is_no_actor_and_gives_the_home_country(scorer):
+    text = ("BUSAN, South Korea, May 20 (Yonhap) - The foreign ministry backed the U.N. "
+            "resolution on Monday.")
+    assert scorer._home(text) == "South Korea"
+    rows = scorer.score([{"id": "a", "text": text}]).rows
+    assert {r.actor for r in rows} == {"South Korea"}  # the ministry, not the dateline
+    assert all(e.start >= text.index("The foreign") for r in rows for e in r.evidence)

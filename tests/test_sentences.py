@@ -23,6 +23,9 @@ def texts(text: str) -> list[str]:
     "GENEVA (Reuters) - ",
     "BRUSSELS -- ",
     "NEW YORK, Jan. 22 - ",
+    "KINGSTON, Jamaica, March 19 (Reuters) - ",  # city, country, date (Reuters style)
+    "ACCRA, Ghana (AP) - ",
+    "GENEVA, Feb. 3 2026 (AFP) -- ",
 ])
 def test_datelines_are_not_part_of_the_first_sentence(dateline: str) -> None:
     text = dateline + "South Korea backed the resolution. China did not."
@@ -34,6 +37,7 @@ def test_dateline_place_and_no_dateline() -> None:
     assert dateline_place("SEOUL, Feb. 17 (Yonhap) -- Seoul said.") == "SEOUL"
     assert dateline_end("South Korea said the plan - a new one - was fine.") == 0
     assert dateline_place("The talks ended.") is None
+    assert dateline_place("RIGA, Latvia, Jan. 14 (AP) - Riga said.") == "RIGA, Latvia"
 
 
 @pytest.mark.parametrize("text, expected", [
