@@ -50,7 +50,7 @@ _AGENCIES = r"(?:AP|AFP|Reuters|Yonhap|Xinhua|Kyodo|dpa|ANSA|EFE|TASS|IANS|PTI|B
 # "SEOUL, Feb. 17 (Yonhap) --", "GENEVA (Reuters) -", "Seoul - Yonhap -", "BRUSSELS -- ".
 _DATELINE = re.compile(
     rf"""^\s*
-    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:(?:,\s*|\s)[A-Z][A-Za-z.'\u2019]*){{0,3}})  # KINGSTON, Jamaica
+    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:(?:,\s*|\s)[A-Z][A-Za-z.'\u2019]*){{0,3}})  # ROME, Italy
     (?:,\s*(?:[A-Z][a-z]{{2,4}}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?))?           # , Feb. 17 (2026)
     \s*(?:\((?:{_AGENCIES}|[A-Z][A-Za-z ]{{1,20}})\))?                       # (Yonhap)
     \s*{_DASH}\s*
