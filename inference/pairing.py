@@ -109,25 +109,33 @@ def _speaker(sentence: Sentence, actors: Sequence[ActorMention],
 
 
 _LEAD_PRONOUN = re.compile(r"(He|She|They)\s+(?:also\s+|later\s+|then\s+)?[a-z]")
+# "It" opens as many sentences about a proposal ("It would raise fares") as about a body,
+# so it stands for a body only before a verb of speaking or taking a stance.
+_LEAD_IT = re.compile(
+    r"(It)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|argued|warned|urged|called|"
+    r"backed|opposed|rejected|welcomed|supported|vowed|pledged|insisted|stressed|noted|"
+    r"criticised|criticized|praised|accused|condemned|told|plans|planned|would vote|will vote)"
+    r"\b")
 
 
 def pronoun_subject(sentence: Sentence,
                     recent: Sequence[ActorMention]) -> ActorMention | None:
-    """The actor a sentence-opening "He"/"She"/"They" stands for, as a mention of it.
+    """The actor a sentence-opening "He"/"She"/"They"/"It" stands for, as a mention of it.
 
     A pronoun subject acts as much as a name does ("He said Rome was neutral on the bid"
     gives the man named before a stance), so it takes part in pairing: "He"/"She" is the
-    person named last, "They" the last non-person subject.
+    person named last, "They" the last non-person subject, and so is "It" before a verb of
+    speaking or taking a stance ("It said it supported the licence").
 
     >>> s = Sentence(1, 20, 44, "They opposed the plan.")
     >>> ag = ActorMention(0, 8, "Farmers", "farmers", "group", role="subject")
     >>> pronoun_subject(s, [ag]).text
     'They'
     """
-    m = _LEAD_PRONOUN.match(sentence.text)
+    m = _LEAD_PRONOUN.match(sentence.text) or _LEAD_IT.match(sentence.text)
     if m is None:
         return None
-    if m.group(1) == "They":
+    if m.group(1) in ("They", "It"):
         pool = [a for a in recent if a.actor_type != "person" and a.role == "subject"]
     else:
         pool = [a for a in recent if a.actor_type == "person"]

@@ -37,6 +37,15 @@ def test_a_sentence_opening_pronoun_stands_for_the_actor_named_before(nlp) -> No
                       "toll.") == {("Greek farmers", "toll", "sentence")}
 
 
+def test_it_stands_for_a_body_only_before_a_verb_of_speaking_or_stance(nlp) -> None:
+    found = pairs(nlp, "The Liberal Party met on Monday. It said it supported the congestion "
+                       "toll.")
+    assert ("Liberal Party", "toll", "sentence") in found
+    # "It" that is the proposal itself pairs no one.
+    assert pairs(nlp, "The Liberal Party met on Monday. It would raise the congestion toll "
+                      "for drivers.") == set()
+
+
 def test_the_one_urged_after_a_quote_is_not_its_speaker(nlp) -> None:
     text = ('"The congestion toll is fair," Transport Minister Anna-Karin Lindqvist-Berg said, '
             'urging the EU to act.')
