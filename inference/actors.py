@@ -186,6 +186,8 @@ def find_actors(
     foreign ministry" belongs to (the dateline's), if known.
     """
     out = _Collector(blocked, skip_before)
+    if skip_before:
+        _trim_entities_at(doc, skip_before)
     _appositive_names(text, doc, table, out)
     _people(text, doc, table, out)
     _titled_names(text, table, out)
@@ -204,6 +206,28 @@ def find_actors(
     spans = [(m.start, m.end) for m in mentions]
     return [replace(m, role=_role(doc, m, [t for t in spans if t != (m.start, m.end)]))
             for m in sorted(mentions, key=lambda m: m.start)]
+
+
+def _trim_entities_at(doc: Any, boundary: int) -> None:
+    """Cut entities that run across the end of the dateline back to the words after it.
+
+    spaCy reads the dateline and the story's first words as one text, and may tag
+    "Kyodo) - Tsubasa Airlines" as one organisation; the dateline holds no actor, so
+    without the cut the story's first actor would be lost with it. Changes ``doc.ents``.
+    """
+    from spacy.tokens import Span
+
+    ents, changed = [], False
+    for ent in doc.ents:
+        if ent.start_char < boundary < ent.end_char:
+            changed = True
+            first = next((t.i for t in ent if t.idx >= boundary), None)
+            if first is not None:
+                ents.append(Span(doc, first, ent.end, label=ent.label_))
+        else:
+            ents.append(ent)
+    if changed:
+        doc.ents = ents
 
 
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:

@@ -188,6 +188,8 @@ def make_candidates(
         speaker, speaker_text = _speaker(sentence, s_actors, s_quotes, recent)
         if speaker is None and s_quotes:
             speaker, speaker_text = _run_on_speaker(i, sentences, by_sentence, quotes, recent)
+        if speaker is None and s_quotes:
+            speaker, speaker_text = _late_speaker(i, sentences, by_sentence, quotes)
         targets = _targets(i, sentences, talk, window, bool(s_quotes) and speaker is not None)
         if any(_is_noun_reference(r[2]) for r in back_references(sentence.text)):
             talk[i][1].extend(_last_mention(talk, i, pid) for pid, _, via, *_ in targets
@@ -389,6 +391,33 @@ def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
             source = next(s.text for s in sentences if s.start <= best.start < s.end)
             out.append((best.proposal_id, best.proposal, "back-reference", source, None))
     return out
+
+
+# "The warning came from Yuko Shimada, ...", "The charge was laid by ...": a speaker named
+# in the sentence after the quote, by a noun for what was said.
+_LATE_ATTRIBUTION = re.compile(
+    r"(?:The|That|This|Those|These|Such)\s+(?:[\w-]+\s+){0,3}?(?:came|comes|was|were)\s+"
+    r"(?:from|(?:made|laid|issued|voiced|delivered|given|levelled|leveled|posted)\s+by)\s")
+
+
+def _late_speaker(i: int, sentences: Sequence[Sentence], by_sentence,
+                  quotes: Sequence[tuple[int, int]]):
+    """For a quote in sentence ``i`` with no speaker of its own: the actor that the sentence
+    right after the quote's end names as its source ("The warning came from X")."""
+    sentence = sentences[i]
+    ends = [b for a, b in quotes if a < sentence.end and b > sentence.start]
+    if not ends:
+        return None, None
+    j = next((k for k in range(i, len(sentences)) if sentences[k].end >= max(ends)), None)
+    if j is None or j + 1 >= len(sentences):
+        return None, None
+    after = sentences[j + 1]
+    m = _LATE_ATTRIBUTION.match(after.text)
+    if m is None:
+        return None, None
+    named = sorted((a for a in by_sentence[j + 1][0] if a.start >= after.start + m.end()),
+                   key=lambda a: a.start)
+    return (named[0], named[0].text) if named else (None, None)
 
 
 def _run_on_speaker(i: int, sentences: Sequence[Sentence], by_sentence,

@@ -353,3 +353,11 @@ def test_a_name_goes_on_after_of_when_the_next_word_only_begins_like_a_stop_word
     # A country's possessive keeps its body apart from it, as with "Chile's".
     found = canon(actors(nlp, "The Philippines' Department of Health backed the bill."))
     assert "Philippines' Department of Health" not in found
+
+
+def test_an_entity_run_across_the_dateline_keeps_its_story_words(nlp) -> None:
+    # spaCy may tag "Kyodo) - Tsubasa Airlines" as one name; the story's first actor stays.
+    found = canon(actors(nlp, "TOKYO, Sept. 3 (Kyodo) - Tsubasa Airlines and Kansai Sky said "
+                              "Thursday they had agreed to merge."))
+    assert "Tsubasa Airlines" in found
+    assert not any("Kyodo" in name for name in found)

@@ -46,6 +46,12 @@ def test_it_stands_for_a_body_only_before_a_verb_of_speaking_or_stance(nlp) -> N
                       "for drivers.") == set()
 
 
+def test_a_quote_whose_source_the_next_sentence_names(nlp) -> None:
+    text = ('"The congestion toll will empty the high street. Shops will close." The warning '
+            'came from the Retailers Association, which said it would sue.')
+    assert ("Retailers Association", "toll", "quote") in pairs(nlp, text)
+
+
 def test_the_one_urged_after_a_quote_is_not_its_speaker(nlp) -> None:
     text = ('"The congestion toll is fair," Transport Minister Anna-Karin Lindqvist-Berg said, '
             'urging the EU to act.')
