@@ -205,3 +205,12 @@ def test_a_dateline_with_city_and_country_is_no_actor_and_gives_the_home_country
     rows = scorer.score([{"id": "a", "text": text}]).rows
     assert {r.actor for r in rows} == {"South Korea"}  # the ministry, not the dateline
     assert all(e.start >= text.index("The foreign") for r in rows for e in r.evidence)
+
+
+def test_the_dateline_does_not_take_part_in_the_parse(scorer) -> None:
+    # Parsed with its dateline, the story's first subjects hang on the news agency.
+    text = ("KINGSTON, Jamaica, March 19 (Reuters) - France and Chile on Thursday backed the "
+            "climate accord.")
+    rows = scorer.score([{"id": "k", "text": text}]).rows
+    assert {(r.actor, r.proposal_id, r.label) for r in rows} == {
+        ("France", "accord", "support"), ("Chile", "accord", "support")}
