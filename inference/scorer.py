@@ -139,7 +139,6 @@ class ArticleAnalysis:
     candidates: list[Candidate]
 
 
-@lru_cache(maxsize=2)
 def parse_text(text: str) -> str:
     """The text spaCy reads: the article with its dateline blanked out, offsets unchanged.
 
@@ -154,6 +153,7 @@ def parse_text(text: str) -> str:
     return " " * body + text[body:] if body else text
 
 
+@lru_cache(maxsize=2)
 def load_spacy(name: str | None = None) -> Any:
     """The English spaCy pipeline: ``name``, else the packaged small model, else a user's.
 

@@ -214,3 +214,10 @@ def test_the_dateline_does_not_take_part_in_the_parse(scorer) -> None:
     rows = scorer.score([{"id": "k", "text": text}]).rows
     assert {(r.actor, r.proposal_id, r.label) for r in rows} == {
         ("France", "accord", "support"), ("Chile", "accord", "support")}
+
+
+def test_spacy_is_loaded_once_per_process() -> None:
+    # Each scorer, worker and evaluation asks for the pipeline; loading takes seconds.
+    from stancemap.inference.scorer import load_spacy
+
+    assert load_spacy() is load_spacy()
