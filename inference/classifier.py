@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -134,13 +134,18 @@ class StanceClassifier:
         self.threads = threads
         self.device = pick_device("cpu" if runtime is not None else device)
         self.model = model.to(self.device).eval() if runtime is None else model
-        self.backend = "onnx" if runtime is not None else (
-            "torch-bf16" if self.model.dtype == torch.bfloat16 else "torch")
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.mark_actor = mark_actor
         self.use_context = use_context
         self.name = name  # the model reference given to from_pretrained; output rows cite it
+
+    @property
+    def backend(self) -> str:
+        """``onnx``, ``torch-bf16`` or ``torch``: what runs the forward pass."""
+        if self.runtime is not None:
+            return "onnx"
+        return "torch-bf16" if self.model.dtype == torch.bfloat16 else "torch"
 
     # ----------------------------------------------------------------- loading and saving
     @classmethod
@@ -186,7 +191,6 @@ class StanceClassifier:
                               "(AMX or AVX-512 BF16), so bf16 runs slower than float32; use "
                               "backend torch or onnx", stacklevel=2)
             clf.model.to(torch.bfloat16)
-            clf.backend = backend
         if clf.device.type == "cpu":
             torch.set_num_threads(n_threads)
             clf.threads = n_threads
@@ -310,7 +314,8 @@ class StanceClassifier:
             self._run_slices(slices, run)
         return probs
 
-    def _run_slices(self, slices: Sequence[np.ndarray], run: Any) -> None:
+    def _run_slices(self, slices: Sequence[np.ndarray],
+                    run: Callable[[np.ndarray], None]) -> None:
         """Run every slice: one after another, or, for torch on a CPU with several
         threads, side by side on that many threads of one intra-op thread each.
 

@@ -405,10 +405,10 @@ def _late_speaker(i: int, sentences: Sequence[Sentence], by_sentence,
     """For a quote in sentence ``i`` with no speaker of its own: the actor that the sentence
     right after the quote's end names as its source ("The warning came from X")."""
     sentence = sentences[i]
-    ends = [b for a, b in quotes if a < sentence.end and b > sentence.start]
-    if not ends:
+    end = max((b for a, b in quotes if a < sentence.end and b > sentence.start), default=None)
+    if end is None:
         return None, None
-    j = next((k for k in range(i, len(sentences)) if sentences[k].end >= max(ends)), None)
+    j = next((k for k in range(i, len(sentences)) if sentences[k].end >= end), None)
     if j is None or j + 1 >= len(sentences):
         return None, None
     after = sentences[j + 1]
