@@ -247,6 +247,9 @@ def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
                              text[start:ent.end_char].removesuffix("'s").removesuffix("\u2019s"),
                              name, "person", affiliation, title=title))
         if title_span:
+            employer = _employer_in(text, title_span, table)
+            if employer is not None:
+                out.add(employer)
             out.taken.append(title_span)  # the affiliation there describes the person
 
 
@@ -478,6 +481,35 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
         out.add(ActorMention(start, start + len(name), name, name, "organisation"))
 
 
+# An organisation named inside a person's role phrase: "general secretary of the Dock
+# Workers' Union", "chief executive of low-cost carrier Hayate Air". The name follows "of",
+# "at" or "for", or a lowercase word saying what the body is; a name opening the phrase
+# is a title ("Transport Minister").
+_EMPLOYER = re.compile(rf"(?:\b(?:of|at|for)\s+(?:the\s+)?|\b[a-z][a-z-]+\s+)({_NAME})")
+
+
+def _employer_in(text: str, span: tuple[int, int], table: ActorTable) -> ActorMention | None:
+    """The organisation a person's role phrase names, as a mention of its own.
+
+    The phrase says who the person speaks for, and news goes on to quote the body itself
+    ("the union would strike") or to give it a clause ("..., which tabled a motion"), so
+    the body must not vanish into the person's title.
+
+    >>> text = "Jo Tan, leader of the Green Left Party, said no."
+    >>> _employer_in(text, (8, 38), ActorTable.load()).actor
+    'Green Left Party'
+    >>> _employer_in("Jo Tan, Transport Minister, said no.", (8, 26), ActorTable.load())
+    """
+    for m in _EMPLOYER.finditer(text, span[0], span[1]):
+        name = _trim_name(m.group(1))
+        start = m.end(1) - len(name)
+        if (len(name.split()) < 2 or table.lookup(name) is not None
+                or re.search(rf"\b(?:{_ROLE_NOUNS})\b", name, re.IGNORECASE)):
+            continue  # a lone word, a known actor, or a title ("Foreign Minister")
+        return ActorMention(start, m.end(1), name, name, "organisation")
+    return None
+
+
 def _state_owned_name(name: str, table: ActorTable) -> str | None:
     """The body's own name when NER took its country's possessive into it, else ``None``.
 
@@ -691,6 +723,10 @@ def _role(doc: Any, mention: ActorMention,
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None or not len(span):
         return "other"
+    if mention.actor_type != "person" and _WHICH_CLAUSE.match(doc.text, mention.end):
+        # "..., leader of the Green Left Party, which tabled the motion": whatever the
+        # phrase around the name, the body acts in its own clause.
+        return "subject"
     tok = span.root
     # The parser may hang a multi-word name on the head as "nmod" ("European Union
     # interior ministers"), as it does with "compound" for a single word ("EU ministers").
@@ -739,6 +775,13 @@ def _role(doc: Any, mention: ActorMention,
         if verb.lemma_.lower() not in _SPEECH_LEMMAS | _COMPANY_VERBS:
             return "object"
     return "other"
+
+
+# A relative clause on a body that says what it did or said: ", which tabled a motion".
+_WHICH_CLAUSE = re.compile(r",\s+which\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?"
+                           r"(?:said|says|tabled|proposed|asked|urged|called|backed|opposed|"
+                           r"supported|rejected|welcomed|lobbied|campaigned|filed|wants|wanted|"
+                           r"drafted|sponsored|pushed|plans|planned|vowed|pledged|threatened)\b")
 
 
 def _background(verb: Any) -> bool:

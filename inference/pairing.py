@@ -394,10 +394,16 @@ def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
 
 
 # "The warning came from Yuko Shimada, ...", "The charge was laid by ...": a speaker named
-# in the sentence after the quote, by a noun for what was said.
+# in the sentence after the quote, by a noun for what was said. A time phrase may come
+# between ("came hours later from"); the speaker may own the words ("That was the verdict
+# of X", "Those were the words of X"); or the sentence may open on the verb ("So said X").
 _LATE_ATTRIBUTION = re.compile(
-    r"(?:The|That|This|Those|These|Such)\s+(?:[\w-]+\s+){0,3}?(?:came|comes|was|were)\s+"
-    r"(?:from|(?:made|laid|issued|voiced|delivered|given|levelled|leveled|posted)\s+by)\s")
+    r"(?:(?:The|That|This|Those|These|Such)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:came|comes)\s+(?:[\w-]+\s+){0,3}?from"
+    r"|(?:was|were)\s+(?:from|(?:made|laid|issued|voiced|delivered|given|levelled|leveled|"
+    r"posted)\s+by|the\s+(?:[\w-]+\s+)?(?:verdict|view|words|warning|message|assessment|"
+    r"reaction|response|argument|complaint|position)\s+of))"
+    r"|So\s+(?:said|says|argued|argues|warned|warns))\s")
 
 
 def _late_speaker(i: int, sentences: Sequence[Sentence], by_sentence,

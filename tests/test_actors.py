@@ -361,3 +361,22 @@ def test_an_entity_run_across_the_dateline_keeps_its_story_words(nlp) -> None:
                               "Thursday they had agreed to merge."))
     assert "Tsubasa Airlines" in found
     assert not any("Kyodo" in name for name in found)
+
+
+def test_the_body_named_in_a_persons_role_phrase_is_an_actor_too(nlp) -> None:
+    text = ("Maria Okafor, general secretary of the Coastal Bus Drivers' Union, spoke first. "
+            "Okafor said the union would strike.")
+    found = {(m.text, m.actor) for m in actors(nlp, text)}
+    assert ("Coastal Bus Drivers' Union", "Coastal Bus Drivers' Union") in found
+    assert ("the union", "Coastal Bus Drivers' Union") in found  # the later reference too
+    # A title opening the phrase names no body.
+    text = "Transport Minister Ana Lima said the toll was fair."
+    assert {m.actor for m in actors(nlp, text)} == {"Ana Lima"}
+
+
+def test_a_body_with_its_own_which_clause_is_a_subject(nlp) -> None:
+    text = ("The motion came from Lars Berg, leader of the Green Valley Party, which tabled a "
+            "ban on trawling.")
+    found = {m.actor: m.role for m in actors(nlp, text)}
+    assert found["Green Valley Party"] == "subject"
+

@@ -108,3 +108,14 @@ def test_a_resolved_reference_keeps_its_proposal_in_view(nlp) -> None:
             "Sweden rejected the plan.")
     found = {(a, p) for a, p, _ in pairs(nlp, text) if a == "Sweden"}
     assert found == {("Sweden", "toll")}
+
+
+@pytest.mark.parametrize("attribution", [
+    "The warning came on Monday from the Retailers Association, which said it would sue.",
+    "That was the verdict of the Retailers Association, which said it would sue.",
+    "Those were the words of the Retailers Association, which said it would sue.",
+    "So said the Retailers Association, which said it would sue.",
+])
+def test_a_quotes_source_named_after_it_in_other_words(nlp, attribution: str) -> None:
+    text = f'"The congestion toll will empty the high street. Shops will close." {attribution}'
+    assert ("Retailers Association", "toll", "quote") in pairs(nlp, text)
