@@ -31,10 +31,10 @@ ROLE_NOUNS = ("spokeswoman|spokesman|spokesperson|minister|diplomat|envoy|ambass
               "secretary|chief|leader|negotiator|commissioner|director|chairman|chairwoman|"
               "chair|representative|delegate")
 _ROLE_REF = re.compile(rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}({ROLE_NOUNS})\b")
-_ORG_REF = re.compile(r"\b[Tt]he\s+(?:([a-z]+)\s+)?(party|department|ministry|commission|"
-                      r"company|bank|council|union|federation|association|agency|court|"
-                      r"committee|group|forum|board|fund|alliance|bloc|organisation|"
-                      r"organization)\b")
+_ORG_REF = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:([a-z]+)\s+)?"
+                      r"(party|department|ministry|commission|company|bank|council|union|"
+                      r"federation|association|agency|court|committee|group|forum|board|fund|"
+                      r"alliance|bloc|organisation|organization)\b")
 # "the city" is the city's government named before ("Osaka Metropolitan Government").
 _CITY_REF = re.compile(r"\b[Tt]he\s+city\b(?!['\u2019])")
 _CITY_GOVERNMENT = re.compile(r"\b(?:Metropolitan|City|Municipal)\s+(?:Government|Hall)\b"
@@ -109,7 +109,8 @@ def one_name_per_actor(
             if named is not None:  # "a teachers' union" -> "Metro Teachers Union"
                 resolved[k] = replace(m, actor=named.actor, actor_type=named.actor_type,
                                       affiliation=named.affiliation)
-    # "the department", "the party": the last organisation whose name has that word.
+    # "the department", "the party": the last organisation whose name has that word; so is
+    # "her party" ("Aasen said her party would vote for it"), a person's own body.
     orgs = [m for m in resolved if m.actor_type == "organisation"]
     for ref in _ORG_REF.finditer(text):
         if _overlaps(ref.start(), ref.end(), taken):
@@ -118,7 +119,7 @@ def one_name_per_actor(
         # in the name too ("the ruling party" is not every party).
         words = {w for w in (ref.group(1), ref.group(2).lower()) if w}
         named = [o for o in orgs if o.start < ref.start()
-                 and words <= set(o.actor.lower().split())]
+                 and words <= set(o.actor.lower().split()) | set(o.text.lower().split())]
         if named:
             o = named[-1]
             resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))

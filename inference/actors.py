@@ -692,6 +692,18 @@ def _nearby_country(text: str, start: int, end: int, table: ActorTable) -> str |
     return None
 
 
+def _proper_part(name: str) -> str:
+    """An organisation's name without a lowercase word saying what it is after it: in "the
+    Civic Renewal party" the name is "Civic Renewal", as in "the Civic Renewal Party".
+
+    >>> _proper_part("Civic Renewal party"), _proper_part("Civic Renewal Party")
+    ('Civic Renewal', 'Civic Renewal Party')
+    """
+    m = re.fullmatch(r"([A-Z][\w&.'\u2019-]*(?: [A-Z][\w&.'\u2019-]*)*) (?:party|group|movement|"
+                     r"alliance|bloc|coalition|union|campaign)", name)
+    return m.group(1) if m else name
+
+
 def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
     for ent in doc.ents:
         if ent.label_ not in ("ORG", "GPE", "NORP"):
@@ -706,6 +718,8 @@ def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
         if ent.label_ == "ORG" and len(ent) == 1 and ent.root.dep_ == "pobj" \
                 and ent.root.head.lower_ == "of":
             continue  # "Secretary of State"
+        if ent.label_ == "ORG":
+            name = _proper_part(name)
         kind = {"ORG": "organisation", "GPE": "place", "NORP": "group"}[ent.label_]
         out.add(ActorMention(ent.start_char, ent.start_char + len(ent.text.removesuffix("'s")),
                              ent.text.removesuffix("'s"), name, kind))

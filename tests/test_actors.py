@@ -8,7 +8,7 @@ import pytest
 
 from stancemap.errors import DataError
 from stancemap.inference.actor_table import ActorTable, default_table
-from stancemap.inference.actors import ActorMention, find_actors
+from stancemap.inference.actors import ActorMention, _proper_part, find_actors
 from stancemap.inference.scorer import load_spacy
 from stancemap.inference.sentences import dateline_end
 
@@ -380,3 +380,16 @@ def test_a_body_with_its_own_which_clause_is_a_subject(nlp) -> None:
     found = {m.actor: m.role for m in actors(nlp, text)}
     assert found["Green Valley Party"] == "subject"
 
+
+def test_her_party_is_the_party_named_before(nlp) -> None:
+    text = ("Lea Dorn, leader of the Forward Estonia Party, spoke in Tallinn. Dorn said her "
+            "party would vote for the fee.")
+    found = {m.text: m.actor for m in actors(nlp, text)}
+    assert found["her party"] == "Forward Estonia Party"
+
+
+def test_a_lowercase_kind_word_is_no_part_of_a_name() -> None:
+    # spaCy takes "party" into some names and not others; the name is the capitalised part.
+    assert _proper_part("Civic Dawn party") == "Civic Dawn"
+    assert _proper_part("Civic Dawn Party") == "Civic Dawn Party"
+    assert _proper_part("Civic Dawn") == "Civic Dawn"
