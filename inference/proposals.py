@@ -213,6 +213,14 @@ authorities administration office city cities side it its part parts vote votes 
 """.split())
 
 
+# Offices name the people who hold them: "the president" in a story about electing one
+# directly is a person ("its president"), never a reference to the proposal.
+_OFFICES = frozenset("""
+president presidents premier prime minister ministers chancellor governor governors mayor
+mayors chair chairman chairwoman speaker leader leaders head heads king queen
+""".split())
+
+
 def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
     """Head nouns of a proposal's name and aliases, each with the words that modify it.
 
@@ -229,7 +237,7 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
             continue
         # The head, and trigger nouns modifying it ("hostile takeover bid": "the takeover").
         candidates = {stem[-1].lower()} | {w.lower() for w in stem[:-1] if w.lower() in TRIGGERS}
-        for head in candidates - _NOT_HEADS:
+        for head in candidates - _NOT_HEADS - _OFFICES:
             words = {w.lower() for w in re.findall(r"[\w-]+", phrase)} - {head}
             for form in _number_forms(head):
                 heads.setdefault(form, set()).update(words)
@@ -451,4 +459,14 @@ def back_references(text: str) -> list[tuple[int, int, str]]:
     []
     """
     return [(m.start(1), m.end(1), "it") if m.group(1) else (m.start(), m.end(), m.group(0))
-            for m in BACK_REFERENCE.finditer(text)]
+            for m in BACK_REFERENCE.finditer(text) if m.group(1) or not _in_name(m.group(0))]
+
+
+def _in_name(words: str) -> bool:
+    """Is a reference's noun capitalised, so a word of a name ("the Law of the Sea", "the
+    Paris Agreement") rather than a reference back?
+
+    >>> _in_name("the Law"), _in_name("The law"), _in_name("abstained")
+    (True, False, False)
+    """
+    return len(words.split()) > 1 and words.split()[-1][:1].isupper()

@@ -165,3 +165,17 @@ def test_the_head_noun_as_a_verb_names_the_proposal() -> None:
             "cents. Costs are increasing fast.")
     assert [m.text for m in match_proposals(text, [fare])] == [
         "fare increase", "increasing the base bus fare"]
+
+
+def test_an_office_is_no_head_noun() -> None:
+    direct = ProposalSpec("direct-vote", "Amendment for a directly elected president",
+                          ("directly elected president",))
+    text = ("The directly elected president was approved. Chile has chosen its president by "
+            "popular vote since 1990, and the president backed the change.")
+    assert [m.text for m in match_proposals(text, [direct])] == ["directly elected president"]
+
+
+def test_a_capitalised_reference_noun_is_part_of_a_name() -> None:
+    assert back_references("Peru never ratified the Law of the Sea.") == []
+    assert back_references("Peru never ratified the Paris Agreement.") == []
+    assert [r[2] for r in back_references("The law was passed.")] == ["The law"]
