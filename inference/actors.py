@@ -202,10 +202,16 @@ def find_actors(
     _other_entities(doc, table, out)
     _repeated_names(text, out)
     mentions = drop_possessors(text, sorted(out.mentions, key=lambda m: m.start))
+    mentions = [m for m in mentions if not _PLACE_OF.match(text, m.end)]
     mentions = one_name_per_actor(text, mentions, out.taken)
     spans = [(m.start, m.end) for m in mentions]
     return [replace(m, role=_role(doc, m, [t for t in spans if t != (m.start, m.end)]))
             for m in sorted(mentions, key=lambda m: m.start)]
+
+
+# "Lagos-based Okonkwo Holdings", "a Dublin-registered fund": the place only says where
+# the next actor is, as a compound adjective; it takes no stance.
+_PLACE_OF = re.compile(r"-(?:based|born|registered|headquartered|listed)\b")
 
 
 def _trim_entities_at(doc: Any, boundary: int) -> None:

@@ -393,3 +393,9 @@ def test_a_lowercase_kind_word_is_no_part_of_a_name() -> None:
     assert _proper_part("Civic Dawn party") == "Civic Dawn"
     assert _proper_part("Civic Dawn Party") == "Civic Dawn Party"
     assert _proper_part("Civic Dawn") == "Civic Dawn"
+
+
+def test_a_place_in_a_based_adjective_is_no_actor(nlp) -> None:
+    text = "Rome-based Vela Shipping, a unit of Marisol Group, welcomed the port tax."
+    found = [m.actor for m in actors(nlp, text)]
+    assert "Italy" not in found and "Rome" not in found
