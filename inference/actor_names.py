@@ -143,6 +143,11 @@ def one_name_per_actor(
     return resolved
 
 
+# Between a possessor and its body: the possessive, and perhaps a describing word or two
+# ("Poland's largest nurses' union", "Ghana's main dockworkers' union").
+_POSSESSOR_GAP = re.compile(r"['\u2019]s?\s+(?:[a-z][\w-]*\s+){0,2}")
+
+
 def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
     """Drop a place that only says whose body speaks: "The Philippines' Department of Health"
     is the department, "Seoul Metro's labor union" the union. State bodies ("China's
@@ -152,7 +157,7 @@ def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMentio
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if (m.actor_type in ("state", "place") and nxt is not None
                 and nxt.actor_type in ("organisation", "group", "government body")
-                and re.fullmatch(r"['\u2019]s?\s+", text[m.end:nxt.start])):
+                and _POSSESSOR_GAP.fullmatch(text[m.end:nxt.start])):
             continue
         keep.append(m)
     return keep
@@ -172,8 +177,21 @@ def _named_body(group: str, mentions: Sequence[ActorMention]) -> ActorMention | 
     words = set(re.findall(r"[a-z]+", re.sub(r"['\u2019]s?\b", "", group.lower())))
     if len(words) < 2:
         return None
+    stems = {_stem(w) for w in words}
     return next((o for o in mentions if o.actor_type == "organisation"
-                 and words <= set(o.actor.lower().split())), None)
+                 and stems <= {_stem(w) for w in re.findall(r"[a-z]+", o.actor.lower())}),
+                None)
+
+
+def _stem(word: str) -> str:
+    """A word without the ending that makes a noun plural, a doer ("-er") or a verb's
+    "-ing" form, so "nurses' union" finds the "Federation of Nursing Unions" and "farmers'
+    union" the "Farming Union".
+
+    >>> _stem("nurses"), _stem("nursing"), _stem("unions"), _stem("farmers"), _stem("farming")
+    ('nurs', 'nurs', 'union', 'farm', 'farm')
+    """
+    return re.sub(r"(?:ing|ers|er|es|s|e)$", "", word) if len(word) > 4 else word
 
 
 def _party_of_members(group: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
