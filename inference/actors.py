@@ -375,7 +375,7 @@ def _owned_bodies(text: str, table: ActorTable, out: _Collector) -> None:
 _NOT_NAME = "|".join(sorted(_NOT_NAME_WORDS))  # as a regex alternation
 _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
               "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
-              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund")
+              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front")
 _TITLED_ORG = re.compile(
     rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
     rf"(?:{_ORG_HEADS})s?\b"

@@ -407,3 +407,10 @@ def test_a_described_body_is_the_one_named_later_and_its_country_only_owns_it(nl
     found = {m.text: m.actor for m in actors(nlp, text)}
     assert "Spain" not in found  # it only says whose union this is
     assert found["farmers' union"] == "Spanish Federation of Farming Unions"
+
+
+def test_names_ending_in_bloc_or_front_are_organisations(nlp) -> None:
+    text = "The opposition Silver Lake Bloc voted against the budget."
+    assert [m.actor for m in actors(nlp, text)] == ["Silver Lake Bloc"]
+    text = "The National Renewal Front said it would back the budget."
+    assert [m.actor for m in actors(nlp, text)] == ["National Renewal Front"]
