@@ -114,7 +114,9 @@ _LEAD_PRONOUN = re.compile(r"(He|She|They)\s+(?:also\s+|later\s+|then\s+)?[a-z]"
 _LEAD_IT = re.compile(
     r"(It)\s+(?:also\s+|later\s+|then\s+)?(?:said|says|added|argued|warned|urged|called|"
     r"backed|opposed|rejected|welcomed|supported|vowed|pledged|insisted|stressed|noted|"
-    r"criticised|criticized|praised|accused|condemned|told|plans|planned|would vote|will vote)"
+    r"criticised|criticized|praised|accused|condemned|told|plans|planned|would vote|will vote|"
+    # wanting or demanding something is a stance too, and the present tense as well
+    r"wants|wanted|demands|demanded|backs|opposes|rejects|welcomes|supports|favours|favors)"
     r"\b")
 
 

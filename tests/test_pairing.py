@@ -119,3 +119,8 @@ def test_a_resolved_reference_keeps_its_proposal_in_view(nlp) -> None:
 def test_a_quotes_source_named_after_it_in_other_words(nlp, attribution: str) -> None:
     text = f'"The congestion toll will empty the high street. Shops will close." {attribution}'
     assert ("Retailers Association", "toll", "quote") in pairs(nlp, text)
+
+
+def test_it_wanting_something_is_the_bodys_stance(nlp) -> None:
+    found = pairs(nlp, "The Liberal Party met on Monday. It wants a fare cap instead.")
+    assert ("Liberal Party", "fare-cap", "sentence") in found
