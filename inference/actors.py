@@ -191,6 +191,7 @@ def find_actors(
     _appositive_names(text, doc, table, out)
     _people(text, doc, table, out)
     _titled_names(text, table, out)
+    _people_by_role(text, doc, table, out)
     _owned_bodies(text, table, out)
     _possessive_names(text, table, out)
     _named_organisations(text, doc, table, out)
@@ -286,6 +287,32 @@ def _titled_names(text: str, table: ActorTable, out: _Collector) -> None:
             title_start = text.rfind(title, 0, start)
             if title_start >= 0:
                 out.taken.append((title_start, title_start + len(title)))
+
+
+# "Yuko Shimada, chief executive of ...": two or three capitalised words set off by a comma
+# and a role phrase name a person, whatever NER made of them (spaCy may read a place).
+_NAME_THEN_ROLE = re.compile(
+    r"(?<![\w.\u2019'-])([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}),\s+"
+    rf"((?:the\s+|an?\s+)?(?!whose\b)(?:[a-z][\w-]*\s+){{0,2}}?(?:{_ROLE_NOUNS})\b[^,.;]*)")
+
+
+def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    """People NER missed or called a place, known by the role phrase after their name."""
+    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("ORG", "NORP")]
+    for m in _NAME_THEN_ROLE.finditer(text):
+        name = m.group(1)
+        if (_overlaps(m.start(1), m.end(1), orgs) or table.lookup(name) is not None
+                or any(table.lookup(w) or table.demonym(w) or w in _NOT_NAME_WORDS
+                       for w in name.split())):
+            continue  # an organisation, a place we know, or "In Lima"
+        title_span = (m.start(2), m.end(2))
+        title = re.sub(r"^(?:the|an?)\s+", "", m.group(2))
+        if out.add(ActorMention(m.start(1), m.end(1), name, name, "person",
+                                _affiliation_in(title, table), title=title)):
+            employer = _employer_in(text, title_span, table)
+            if employer is not None:
+                out.add(employer)
+            out.taken.append(title_span)
 
 
 # A proper name: capitalised words, with the small words names carry ("Parents Against

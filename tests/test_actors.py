@@ -8,7 +8,12 @@ import pytest
 
 from stancemap.errors import DataError
 from stancemap.inference.actor_table import ActorTable, default_table
-from stancemap.inference.actors import ActorMention, _proper_part, find_actors
+from stancemap.inference.actors import (
+    _NAME_THEN_ROLE,
+    ActorMention,
+    _proper_part,
+    find_actors,
+)
 from stancemap.inference.scorer import load_spacy
 from stancemap.inference.sentences import dateline_end
 
@@ -414,3 +419,13 @@ def test_names_ending_in_bloc_or_front_are_organisations(nlp) -> None:
     assert [m.actor for m in actors(nlp, text)] == ["Silver Lake Bloc"]
     text = "The National Renewal Front said it would back the budget."
     assert [m.actor for m in actors(nlp, text)] == ["National Renewal Front"]
+
+
+def test_a_name_set_off_by_a_role_phrase_is_a_person(nlp) -> None:
+    text = ("The charge came from Mika Tanaka, chief executive of budget carrier Blue Crane "
+            "Air, who spoke in Osaka.")
+    found = {m.actor: m.actor_type for m in actors(nlp, text)}
+    assert found.get("Mika Tanaka") == "person"
+    assert found.get("Blue Crane Air") == "organisation"
+    # "X, whose president ..." is a body with a president, not a person.
+    assert _NAME_THEN_ROLE.search("Kansai Rail, whose president resigned, said no.") is None
