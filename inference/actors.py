@@ -188,6 +188,7 @@ def find_actors(
     out = _Collector(blocked, skip_before)
     if skip_before:
         _trim_entities_at(doc, skip_before)
+    _named_legislatures(text, table, out)
     _appositive_names(text, doc, table, out)
     _people(text, doc, table, out)
     _titled_names(text, table, out)
@@ -371,6 +372,29 @@ def _appositive_names(text: str, doc: Any, table: ActorTable, out: _Collector) -
             if out.add(ActorMention(start, m.end(1), name, name, "organisation"),
                        over_blocked=True):
                 out.taken.append((m.start(), m.end()))
+
+
+# "Latvia's parliament, the Saeima,", "Japan's lower house, the House of Representatives,":
+# a national body introduced by what it is, then by its own name.
+_NAMED_LEGISLATURE = re.compile(
+    r"\b(?:([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)['\u2019]s?\s+)?(?:[a-z]+\s+)?"
+    r"(?:parliament|legislature|congress|senate|assembly|upper\s+house|lower\s+house|"
+    r"central\s+bank|constitutional\s+court|supreme\s+court),\s+(?:the\s+)?"
+    rf"({_NAME}|[A-Z][\w-]+)(?=,)")
+
+
+def _named_legislatures(text: str, table: ActorTable, out: _Collector) -> None:
+    """"Latvia's parliament, the Saeima, approved ...": the named body is the actor.
+
+    A domestic body acting in its own right keeps its own name (rule 7 of the article
+    gold); the country before it only says whose body it is, so it is no actor there.
+    """
+    for m in _NAMED_LEGISLATURE.finditer(text):
+        name = m.group(2)
+        if table.lookup(name) is not None:
+            continue
+        if out.add(ActorMention(m.start(2), m.end(2), name, name, "organisation")):
+            out.taken.append((m.start(), m.start(2)))
 
 
 # "Seoul Metro's labor union": a body owned by a named company or city.

@@ -429,3 +429,8 @@ def test_a_name_set_off_by_a_role_phrase_is_a_person(nlp) -> None:
     assert found.get("Blue Crane Air") == "organisation"
     # "X, whose president ..." is a body with a president, not a person.
     assert _NAME_THEN_ROLE.search("Kansai Rail, whose president resigned, said no.") is None
+
+
+def test_a_legislature_named_in_apposition_is_the_actor_not_its_country(nlp) -> None:
+    text = "Iceland's parliament, the Althing, on Monday backed the fishing levy."
+    assert [(m.actor, m.role) for m in actors(nlp, text)] == [("Althing", "subject")]
