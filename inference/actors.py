@@ -680,8 +680,12 @@ def _demonyms(text: str, table: ActorTable, out: _Collector) -> None:
         rest = body[n:]
         nxt = rest[0].lower() if rest else ""
         start = m.start()
-        if nxt in STATE_NOUNS or (nxt in ("foreign", "prime", "defense", "defence") and rest):
-            end = start + len(" ".join([*([det] if det else []), *body[:n + 1]]))
+        # "a Thai trade official": a lowercase word of office may come before the noun
+        office = (len(rest) > 1 and rest[0].islower() and rest[1].lower() in STATE_NOUNS
+                  and rest[0].lower() not in STATE_NOUNS)
+        if nxt in STATE_NOUNS or (nxt in ("foreign", "prime", "defense", "defence") and rest) \
+                or office:
+            end = start + len(" ".join([*([det] if det else []), *body[:n + 1 + office]]))
             if det and det.lower() != "the":  # "a Chinese diplomat": mark "Chinese diplomat"
                 start += len(det) + 1
             out.add(ActorMention(start, end, text[start:end], country, "state"))

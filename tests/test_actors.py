@@ -434,3 +434,8 @@ def test_a_name_set_off_by_a_role_phrase_is_a_person(nlp) -> None:
 def test_a_legislature_named_in_apposition_is_the_actor_not_its_country(nlp) -> None:
     text = "Iceland's parliament, the Althing, on Monday backed the fishing levy."
     assert [(m.actor, m.role) for m in actors(nlp, text)] == [("Althing", "subject")]
+
+
+def test_a_demonym_official_with_a_word_of_office_between_speaks_for_the_state(nlp) -> None:
+    found = actors(nlp, "A Peruvian mining official said the royalty was unfair.")
+    assert [(m.text, m.actor) for m in found] == [("Peruvian mining official", "Peru")]
