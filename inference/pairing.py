@@ -300,9 +300,11 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         # "the idea of a price deal" describes the deal itself, so not when "of" links them.
         text = sentences[i].text
         first = min(p.start for p in s_props) - sentences[i].start
-        if any(r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])
-               for r in back_references(text)):
-            out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True)
+        before = [r for r in back_references(text)
+                  if r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])]
+        if before:
+            out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
+                                               kinds=_proper_kinds(before))
                     if back[0] not in seen][:1]
         return out
     refs = back_references(sentences[i].text)
@@ -311,7 +313,19 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     nominal = any(not r[2].lower().startswith("it") for r in refs)
     plural = any(_is_plural_reference(r[2]) for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
-    return _referent(i, sentences, by_sentence, window, nominal, plural=plural, kinds=kinds)
+    return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
+                     kinds=kinds + _proper_kinds(refs))
+
+
+def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
+    """Capitalised words describing a reference, each as a kind its proposal must name:
+    "the Thai idea" means the proposal named with "Thai", not the one talked about most.
+
+    >>> _proper_kinds([(0, 13, "the Thai idea"), (20, 30, "The measure")])
+    [frozenset({'thai'})]
+    """
+    return [frozenset({re.sub(r"['\u2019]s?$", "", w).lower()}) for r in refs
+            for w in r[2].split()[1:-1] if w[:1].isupper()]
 
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,

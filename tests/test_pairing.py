@@ -124,3 +124,16 @@ def test_a_quotes_source_named_after_it_in_other_words(nlp, attribution: str) ->
 def test_it_wanting_something_is_the_bodys_stance(nlp) -> None:
     found = pairs(nlp, "The Liberal Party met on Monday. It wants a fare cap instead.")
     assert ("Liberal Party", "fare-cap", "sentence") in found
+
+
+def test_a_proper_word_in_a_reference_picks_the_proposal_named_with_it(nlp) -> None:
+    specs = [ProposalSpec("cap", "Swiss proposal for a fare cap", ("fare cap",)),
+             ProposalSpec("toll", "Congestion toll for the city centre", ("congestion toll",))]
+    text = ("Switzerland proposed a fare cap. Austria opposed the congestion toll, and the "
+            "congestion toll split the talks. Italy backed the Swiss idea.")
+    doc = nlp(text)
+    props = match_proposals(text, specs)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    italy = {c.proposal_id for c in make_candidates(split_sentences(text), found, props, text,
+                                                    doc=doc) if c.actor.actor == "Italy"}
+    assert italy == {"cap"}
