@@ -44,7 +44,9 @@ BACK_REFERENCE = re.compile(
     r"(?:[a-z][\w-]*(?:['\u2019]s)?\s+)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
     r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote|"
-    r"project)"
+    r"project|"
+    # what a party files or puts on the table, and the stop it asks for
+    r"application|request|notification|bid|pause|freeze)"
     r"s?\b"  # "these measures"
     # abstaining is a stance on the motion just put to the vote ("India abstained.")
     r"|\babstain(?:ed|ing|s)?\b"

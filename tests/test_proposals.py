@@ -179,3 +179,11 @@ def test_a_capitalised_reference_noun_is_part_of_a_name() -> None:
     assert back_references("Peru never ratified the Law of the Sea.") == []
     assert back_references("Peru never ratified the Paris Agreement.") == []
     assert [r[2] for r in back_references("The law was passed.")] == ["The law"]
+
+
+def test_filings_and_pauses_refer_back() -> None:
+    assert [r[2] for r in back_references("Peru is studying the Chilean notification.")] == [
+        "the Chilean notification"]
+    assert [r[2] for r in back_references("Fiji endorsed the pause.")] == ["the pause"]
+    assert [r[2] for r in back_references("Oslo rejected the application.")] == [
+        "the application"]
