@@ -35,6 +35,12 @@ _ORG_REF = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:([a-z]+)\s+)?"
                       r"(party|department|ministry|commission|company|bank|council|union|"
                       r"federation|association|agency|court|committee|group|forum|board|fund|"
                       r"alliance|bloc|organisation|organization)\b")
+# "the two companies", "both sides": the two actors last named together ("X and Y").
+_PAIR_REF = re.compile(r"\b(?:[Tt]he\s+two|[Bb]oth)\s+(?:companies|firms|carriers|airlines|"
+                       r"banks|groups|parties|unions|countries|governments|sides|partners|"
+                       r"lenders|insurers|utilities|operators)\b")
+_AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|to|into|between|near|across|with|of|for|"
+                                r"on|by)\s+(?:the\s+)?$")
 # "the city" is the city's government named before ("Osaka Metropolitan Government").
 _CITY_REF = re.compile(r"\b[Tt]he\s+city\b(?!['\u2019])")
 _CITY_GOVERNMENT = re.compile(r"\b(?:Metropolitan|City|Municipal)\s+(?:Government|Hall)\b"
@@ -130,6 +136,17 @@ def one_name_per_actor(
         if named and not _overlaps(ref.start(), ref.end(), taken):
             resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
                                     text=ref.group(0)))
+            taken.append((ref.start(), ref.end()))
+    # "the two companies" after "Tsubasa Airlines and Kansai Sky said ...": both of them.
+    ordered = sorted(resolved, key=lambda m: m.start)
+    couples = [(a, b) for a, b in zip(ordered, ordered[1:])
+               if a.actor != b.actor and re.fullmatch(r"\s+and\s+", text[a.end:b.start])
+               and not _AFTER_PREPOSITION.search(text, 0, a.start)]  # not "hubs in X and Y"
+    for ref in _PAIR_REF.finditer(text):
+        named = [c for c in couples if c[1].end <= ref.start()]
+        if named and not _overlaps(ref.start(), ref.end(), taken):
+            resolved += [replace(m, start=ref.start(), end=ref.end(), text=ref.group(0))
+                         for m in named[-1]]
             taken.append((ref.start(), ref.end()))
     # Bare surnames spaCy missed or mislabelled ("Yun said"): tokens of a known full name.
     for p in {p.actor: p for p in people if " " in p.actor or "-" in p.actor}.values():

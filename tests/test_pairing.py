@@ -137,3 +137,11 @@ def test_a_proper_word_in_a_reference_picks_the_proposal_named_with_it(nlp) -> N
     italy = {c.proposal_id for c in make_candidates(split_sentences(text), found, props, text,
                                                     doc=doc) if c.actor.actor == "Italy"}
     assert italy == {"cap"}
+
+
+def test_the_two_companies_are_the_two_named_together_before(nlp) -> None:
+    text = ("Helvetia Rail and Danube Express said on Monday they would merge, with hubs in "
+            "Vienna and Zurich. The two companies also pledged a fare cap.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text)}
+    assert {("Helvetia Rail", "fare-cap"), ("Danube Express", "fare-cap")} <= found
+    assert not {a for a, p in found if p == "fare-cap"} & {"Austria", "Switzerland"}
