@@ -42,6 +42,8 @@ BACK_REFERENCE = re.compile(
     # one describing word may come between: "the final text", "the committee vote", and it
     # may be a possessive: "the council's vote"
     r"(?:[a-z][\w-]*(?:['\u2019]s)?\s+)?"
+    # or a sum: "the $1.9 billion project", "the 2 billion euro deal"
+    r"(?:[$\u20ac\u00a3]?\d[\d.,]*\s+(?:million|billion|trillion)?\s*(?:[a-z]+\s+)?)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
     r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote|"
     r"project|"

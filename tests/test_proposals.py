@@ -187,3 +187,10 @@ def test_filings_and_pauses_refer_back() -> None:
     assert [r[2] for r in back_references("Fiji endorsed the pause.")] == ["the pause"]
     assert [r[2] for r in back_references("Oslo rejected the application.")] == [
         "the application"]
+
+
+def test_a_reference_may_carry_a_sum() -> None:
+    assert [r[2] for r in back_references("Acme, which leads the $2.4 billion project, "
+                                          "said no.")] == ["the $2.4 billion project"]
+    assert [r[2] for r in back_references("Rome signed the 3 billion euro deal.")] == [
+        "the 3 billion euro deal"]
