@@ -32,7 +32,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from stancemap.inference.actors import ActorMention
-from stancemap.inference.proposals import ProposalMention, back_references
+from stancemap.inference.proposals import (
+    ProposalMention,
+    ProposalSpec,
+    back_references,
+    head_nouns,
+)
 from stancemap.inference.sentences import Sentence, quote_spans
 
 SPEECH_VERBS = re.compile(
@@ -303,8 +308,11 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         before = [r for r in back_references(text)
                   if r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])]
         if before:
+            kinds = _proper_kinds(before) + [
+                _FACILITIES for r in before
+                if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
             out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
-                                               kinds=_proper_kinds(before))
+                                               kinds=kinds)
                     if back[0] not in seen][:1]
         return out
     refs = back_references(sentences[i].text)
@@ -313,6 +321,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     nominal = any(not r[2].lower().startswith("it") for r in refs)
     plural = any(_is_plural_reference(r[2]) for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
+    kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
                      kinds=kinds + _proper_kinds(refs))
 
@@ -332,6 +341,12 @@ def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
 _KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty".split()),
           frozenset("bill law legislation act amendment".split()))
+# "the plant" is a proposal to build something: one whose head noun is a facility ("waste
+# incinerator on a hillside"), not one that merely names it ("a fund for residents near
+# the incinerator").
+_FACILITIES = frozenset("""plant plants facility facilities incinerator incinerators refinery
+factory terminal mine smelter reactor station port airport runway dam pipeline""".split())
+_FACILITY_REFERENCES = frozenset({"plant", "facility", "facilitie"})
 
 
 def _singular(word: str) -> str:
@@ -342,6 +357,9 @@ def _singular(word: str) -> str:
 
 def _of_kind(mention: ProposalMention, kind: frozenset[str]) -> bool:
     """Is the proposal named by a noun of ``kind`` ("pay deal" is a deal)?"""
+    if kind is _FACILITIES:
+        heads = head_nouns(ProposalSpec(mention.proposal_id, mention.proposal))
+        return bool(kind & set(heads))
     words = re.findall(r"[a-z]+", f"{mention.proposal} {mention.text}".lower())
     return any(_singular(w) in kind for w in words)
 
@@ -392,6 +410,8 @@ def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     recent = [p for j in range(max(0, i - window), i) for p in by_sentence[j][1]]
     if kinds:
         fitting = [p for p in earlier if any(_of_kind(p, kind) for kind in kinds)]
+        if not fitting and all(kind is _FACILITIES for kind in kinds):
+            return []  # "the plant's reactor" with no plant proposed: the plant that stands
         if fitting:  # else no proposal is of that kind: fall back to the usual choice
             recent = [p for p in recent if p in fitting]
             earlier = fitting

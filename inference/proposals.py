@@ -48,7 +48,8 @@ BACK_REFERENCE = re.compile(
     r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote|"
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
-    r"application|request|notification|bid|pause|freeze)"
+    r"application|request|notification|bid|pause|freeze|"
+    r"plant|facility)"  # a facility to be built: "the plant would burn 800 tons a day"
     r"s?\b"  # "these measures"
     # abstaining is a stance on the motion just put to the vote ("India abstained.")
     r"|\babstain(?:ed|ing|s)?\b"

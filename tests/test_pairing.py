@@ -145,3 +145,27 @@ def test_the_two_companies_are_the_two_named_together_before(nlp) -> None:
     found = {(a, p) for a, p, _ in pairs(nlp, text)}
     assert {("Helvetia Rail", "fare-cap"), ("Danube Express", "fare-cap")} <= found
     assert not {a for a, p in found if p == "fare-cap"} & {"Austria", "Switzerland"}
+
+
+def _pairs_with(nlp, text: str, specs: list[ProposalSpec]) -> set[tuple[str, str]]:
+    doc = nlp(text)
+    props = match_proposals(text, specs)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    return {(c.actor.actor, c.proposal_id)
+            for c in make_candidates(split_sentences(text), found, props, text, doc=doc)}
+
+
+def test_the_plant_is_the_facility_proposed_not_a_fund_named_after_it(nlp) -> None:
+    specs = [ProposalSpec("burner", "Waste incinerator at the Vaise site", ("waste incinerator",)),
+             ProposalSpec("fund", "Compensation fund for residents near the incinerator",
+                          ("compensation fund",))]
+    text = ("Lyon chose a site for a waste incinerator. The mayor also offered a compensation "
+            "fund. The Rhone Valley Alliance said it would sue to stop the plant.")
+    found = _pairs_with(nlp, text, specs)
+    assert ("Rhone Valley Alliance", "burner") in found
+    assert ("Rhone Valley Alliance", "fund") not in found
+    # With no facility proposed, "the plant" is one that stands already.
+    specs = [ProposalSpec("restart", "Restart of the Penly reactor", ("restart",))]
+    text = ("Paris backed the restart. The Nuclear Safety Authority approved repairs at the "
+            "plant's turbine hall.")
+    assert ("Nuclear Safety Authority", "restart") not in _pairs_with(nlp, text, specs)
