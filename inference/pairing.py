@@ -318,7 +318,9 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     refs = back_references(sentences[i].text)
     if not refs and not quoted_speaker:
         return []
-    nominal = any(not r[2].lower().startswith("it") for r in refs)
+    # A named speaker's quote with nothing to point at is about the story's main proposal
+    nominal = any(not r[2].lower().startswith("it") for r in refs) or (
+        quoted_speaker and not refs)
     plural = any(_is_plural_reference(r[2]) for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]

@@ -169,3 +169,9 @@ def test_the_plant_is_the_facility_proposed_not_a_fund_named_after_it(nlp) -> No
     text = ("Paris backed the restart. The Nuclear Safety Authority approved repairs at the "
             "plant's turbine hall.")
     assert ("Nuclear Safety Authority", "restart") not in _pairs_with(nlp, text, specs)
+
+
+def test_a_named_speakers_quote_falls_back_to_the_main_proposal(nlp) -> None:
+    text = ("Oslo approved the congestion toll on Monday. Traffic on the ring road fell by a "
+            "tenth. Buses ran on time. \"Every step was followed,\" Mayor Ola Berg said.")
+    assert ("Ola Berg", "toll", "quote") in pairs(nlp, text)
