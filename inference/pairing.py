@@ -121,7 +121,10 @@ _LEAD_IT = re.compile(
     r"backed|opposed|rejected|welcomed|supported|vowed|pledged|insisted|stressed|noted|"
     r"criticised|criticized|praised|accused|condemned|told|plans|planned|would vote|will vote|"
     # wanting or demanding something is a stance too, and the present tense as well
-    r"wants|wanted|demands|demanded|backs|opposes|rejects|welcomes|supports|favours|favors)"
+    r"wants|wanted|demands|demanded|backs|opposes|rejects|welcomes|supports|favours|favors|"
+    # "It was the main sponsor of the amendment": a proposal is no one's sponsor
+    r"(?:is|was)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?(?:sponsor|author|architect|opponent|"
+    r"supporter|backer|champion|critic))"
     r"\b")
 
 

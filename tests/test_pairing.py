@@ -175,3 +175,9 @@ def test_a_named_speakers_quote_falls_back_to_the_main_proposal(nlp) -> None:
     text = ("Oslo approved the congestion toll on Monday. Traffic on the ring road fell by a "
             "tenth. Buses ran on time. \"Every step was followed,\" Mayor Ola Berg said.")
     assert ("Ola Berg", "toll", "quote") in pairs(nlp, text)
+
+
+def test_it_as_a_proposals_sponsor_is_the_body(nlp) -> None:
+    found = pairs(nlp, "The Liberal Party met on Monday. It was the main sponsor of the fare "
+                       "cap.")
+    assert ("Liberal Party", "fare-cap", "sentence") in found
