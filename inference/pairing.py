@@ -264,6 +264,11 @@ def linked(doc: Any, actor: ActorMention, proposal: ProposalMention,
             return True
         if token.pos_ in ("VERB", "AUX"):
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if token.dep_ in ("advcl", "pcomp") and any(
+                    c.pos_ in ("NOUN", "PROPN") and c not in p_span for c in subjects):
+                # "X urged a moratorium, a day after a company applied for a licence": a
+                # clause set beside X's with a doer of its own is not X's act.
+                return False
             if any(o.start <= c.idx < o.end for c in subjects for o in others):
                 if actor.actor_type == "person" and _reported(token) and not reported:
                     # "Harada said, adding that the party cannot accept the bill": a

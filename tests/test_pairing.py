@@ -181,3 +181,10 @@ def test_it_as_a_proposals_sponsor_is_the_body(nlp) -> None:
     found = pairs(nlp, "The Liberal Party met on Monday. It was the main sponsor of the fare "
                        "cap.")
     assert ("Liberal Party", "fare-cap", "sentence") in found
+
+
+def test_a_clause_beside_the_actors_with_its_own_doer_is_not_the_actors(nlp) -> None:
+    text = ("Norway on Monday backed the congestion toll, a day after a bus company proposed "
+            "a fare cap.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text)}
+    assert ("Norway", "toll") in found and ("Norway", "fare-cap") not in found
