@@ -75,7 +75,9 @@ _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
     r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
     r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
-    r"|presidential\s+office|state\s+department|government)\b",
+    r"|presidential\s+office|state\s+department|government"
+    # a finance ministry by its other name; not "Treasury bonds" nor a title
+    r"|treasury(?!\s+(?:bonds?|bills?|yields?|notes?|securities|[Ss]ecretary|[Mm]inister)\b))\b",
     re.IGNORECASE)
 AGENCIES = frozenset("ap afp reuters yonhap xinhua kyodo dpa ansa efe tass upi bloomberg "
                      "associated press agence france-presse".split())

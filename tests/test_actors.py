@@ -439,3 +439,10 @@ def test_a_legislature_named_in_apposition_is_the_actor_not_its_country(nlp) -> 
 def test_a_demonym_official_with_a_word_of_office_between_speaks_for_the_state(nlp) -> None:
     found = actors(nlp, "A Peruvian mining official said the royalty was unfair.")
     assert [(m.text, m.actor) for m in found] == [("Peruvian mining official", "Peru")]
+
+
+def test_a_treasury_speaks_for_its_country(nlp) -> None:
+    found = actors(nlp, "Ghana's Treasury on Monday proposed a tax on betting.")
+    assert {m.text: m.actor for m in found}["Treasury"] == "Ghana"
+    found = actors(nlp, "In Accra, Treasury bonds fell as Treasury Secretary Ama Boateng spoke.")
+    assert all(m.actor_type != "state" or m.text != "Treasury" for m in found)
