@@ -192,6 +192,7 @@ def find_actors(
         _trim_entities_at(doc, skip_before)
     _named_legislatures(text, table, out)
     _appositive_names(text, doc, table, out)
+    _which_names(text, table, out)  # before people: "which" never stands for a person
     _people(text, doc, table, out)
     _titled_names(text, table, out)
     _people_by_role(text, doc, table, out)
@@ -397,6 +398,21 @@ def _named_legislatures(text: str, table: ActorTable, out: _Collector) -> None:
             continue
         if out.add(ActorMention(m.start(2), m.end(2), name, name, "organisation")):
             out.taken.append((m.start(), m.start(2)))
+
+
+# "Pesa Link Mobile, which runs ...": a name with a "which" clause is a body, not a person.
+_WHICH_NAME = re.compile(rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+which\s", re.MULTILINE)
+
+
+def _which_names(text: str, table: ActorTable, out: _Collector) -> None:
+    """Multi-word names that a ", which ..." clause marks as organisations, whatever NER
+    made of them ("Kansai Sky, which ..." is no person)."""
+    for m in _WHICH_NAME.finditer(text):
+        name = _trim_name(m.group(1))
+        start = m.end(1) - len(name)
+        if len(name.split()) < 2 or table.lookup(name) is not None:
+            continue
+        out.add(ActorMention(start, m.end(1), name, name, "organisation"))
 
 
 # "Seoul Metro's labor union": a body owned by a named company or city.

@@ -446,3 +446,11 @@ def test_a_treasury_speaks_for_its_country(nlp) -> None:
     assert {m.text: m.actor for m in found}["Treasury"] == "Ghana"
     found = actors(nlp, "In Accra, Treasury bonds fell as Treasury Secretary Ama Boateng spoke.")
     assert all(m.actor_type != "state" or m.text != "Treasury" for m in found)
+
+
+def test_a_name_with_a_which_clause_is_an_organisation(nlp) -> None:
+    text = ("Koru Pay Mobile, which runs a payment app, said the levy would hurt traders. "
+            "Anna Berg, who runs a shop, agreed.")
+    found = {m.actor: m.actor_type for m in actors(nlp, text)}
+    assert found.get("Koru Pay Mobile") == "organisation"
+    assert found.get("Anna Berg", "person") == "person"
