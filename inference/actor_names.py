@@ -126,6 +126,9 @@ def one_name_per_actor(
         words = {w for w in (ref.group(1), ref.group(2).lower()) if w}
         named = [o for o in orgs if o.start < ref.start()
                  and words <= set(o.actor.lower().split()) | set(o.text.lower().split())]
+        if not named and words == {"party"}:
+            # Parties are often named otherwise ("the opposition People's Renewal Alliance")
+            named = [o for o in orgs if o.start < ref.start() and _party_like(text, o)]
         if named:
             o = named[-1]
             resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))
@@ -163,6 +166,18 @@ def one_name_per_actor(
 # Between a possessor and its body: the possessive, and perhaps a describing word or two
 # ("Poland's largest nurses' union", "Ghana's main dockworkers' union").
 _POSSESSOR_GAP = re.compile(r"['\u2019]s?\s+(?:[a-z][\w-]*\s+){0,2}")
+
+
+_PARTY_NAME = re.compile(r"\b(?:Party|Alliance|Movement|Bloc|Front|Coalition|Congress|"
+                         r"League)$")
+_PARTY_BEFORE = re.compile(r"\b(?:opposition|ruling|governing|centrist|nationalist|populist|"
+                           r"conservative|liberal|socialist|left-wing|right-wing)\s+$", re.I)
+
+
+def _party_like(text: str, org: ActorMention) -> bool:
+    """Could "the party" mean this organisation: named like a party, or introduced as one
+    ("the opposition People's Renewal Alliance")?"""
+    return bool(_PARTY_NAME.search(org.actor) or _PARTY_BEFORE.search(text[:org.start]))
 
 
 def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:

@@ -454,3 +454,10 @@ def test_a_name_with_a_which_clause_is_an_organisation(nlp) -> None:
     found = {m.actor: m.actor_type for m in actors(nlp, text)}
     assert found.get("Koru Pay Mobile") == "organisation"
     assert found.get("Anna Berg", "person") == "person"
+
+
+def test_the_party_is_a_party_named_otherwise(nlp) -> None:
+    text = ("The opposition Citizens' Dawn Alliance voted against the levy. The party said it "
+            "would appeal.")
+    found = {m.text: m.actor for m in actors(nlp, text)}
+    assert found.get("The party") == found.get("Citizens' Dawn Alliance") is not None
