@@ -886,8 +886,11 @@ def _background(verb: Any) -> bool:
     """
     if verb.dep_ == "pcomp" and verb.head.lower_ in ("with", "without"):
         return verb.lemma_.lower() not in _VOTE_LEMMAS  # "with Peru abstaining" is a vote
-    return any(c.dep_ == "prep" and c.lower_ == "under" and any(
+    return any(c.dep_ == "prep" and (c.lower_ == "under" and any(
         g.dep_ == "pobj" and g.lemma_.lower() in _TERMS_NOUNS for g in c.children)
+        # "In return, teachers would accept a longer day": what one side gives in a deal
+        or c.lower_ == "in" and any(g.dep_ == "pobj" and g.lower_ in ("return", "exchange")
+                                    for g in c.children))
         for c in verb.children)
 
 

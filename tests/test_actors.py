@@ -461,3 +461,12 @@ def test_the_party_is_a_party_named_otherwise(nlp) -> None:
             "would appeal.")
     found = {m.text: m.actor for m in actors(nlp, text)}
     assert found.get("The party") == found.get("Citizens' Dawn Alliance") is not None
+
+
+def test_what_one_side_gives_in_return_is_the_deals_terms(nlp) -> None:
+    text = "In exchange, farmers would accept lower quotas."
+    assert {m.text: m.role for m in actors(nlp, text)}["farmers"] == "background"
+    text = "In return, doctors would accept longer shifts."
+    assert {m.text: m.role for m in actors(nlp, text)}["doctors"] == "background"
+    text = "In Lima, doctors said they would accept longer shifts."
+    assert {m.text: m.role for m in actors(nlp, text)}["doctors"] == "subject"
