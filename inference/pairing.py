@@ -329,7 +329,9 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     # A named speaker's quote with nothing to point at is about the story's main proposal
     nominal = any(not r[2].lower().startswith("it") for r in refs) or (
         quoted_speaker and not refs)
-    plural = any(_is_plural_reference(r[2]) for r in refs)
+    # "the levies", "the duties" name one measure as often as several
+    plural = any(_is_plural_reference(r[2]) and _singular(r[2].split()[-1]) not in _KINDS[2]
+                 for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
@@ -350,7 +352,8 @@ def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
 _KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty".split()),
-          frozenset("bill law legislation act amendment".split()))
+          frozenset("bill law legislation act amendment".split()),
+          frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste
 # incinerator on a hillside"), not one that merely names it ("a fund for residents near
 # the incinerator").

@@ -49,7 +49,8 @@ BACK_REFERENCE = re.compile(
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
     r"application|request|notification|bid|pause|freeze|"
-    r"plant|facility)"  # a facility to be built: "the plant would burn 800 tons a day"
+    r"plant|facility|"  # a facility to be built: "the plant would burn 800 tons a day"
+    r"levy|levie|duty|dutie|tariff|tax|taxe)"  # a charge by another name: "the levies"
     r"s?\b"  # "these measures"
     # abstaining is a stance on the motion just put to the vote ("India abstained.")
     r"|\babstain(?:ed|ing|s)?\b"

@@ -188,3 +188,13 @@ def test_a_clause_beside_the_actors_with_its_own_doer_is_not_the_actors(nlp) -> 
             "a fare cap.")
     found = {(a, p) for a, p, _ in pairs(nlp, text)}
     assert ("Norway", "toll") in found and ("Norway", "fare-cap") not in found
+
+
+def test_a_charge_by_another_name_refers_to_the_charge(nlp) -> None:
+    specs = [ProposalSpec("duties", "Anti-dumping duties on Chinese steel", ("steel duties",)),
+             ProposalSpec("quota", "Import quota for Chinese steel", ("import quota",))]
+    text = ("Brussels imposed steel duties on Monday. Beijing offered an import quota instead. "
+            "The Steel Users Association warned that the levies would raise car prices.")
+    found = _pairs_with(nlp, text, specs)
+    assert ("Steel Users Association", "duties") in found
+    assert ("Steel Users Association", "quota") not in found
