@@ -319,7 +319,38 @@ def match_head_references(
             continue
         best = max(options, key=lambda pid: counts[pid])
         found.append(ProposalMention(m.start(), m.end(), m.group(0), best, by_id[best].name))
+    found += _bare_plurals(text, heads, by_id, counts, [*explicit, *found])
     return found + _verb_references(text, specs, heads, explicit)
+
+
+# Verbs of stance before a bare plural head: "could not support fixed ratios".
+_STANCE_VERB = re.compile(r"\b(?:support|supports|supported|oppose|opposes|opposed|back|backs|"
+                          r"backed|reject|rejects|rejected|accept|accepts|accepted|endorse|"
+                          r"endorses|endorsed)\s+((?:[a-z-]+\s+)?)([a-z]+s)\b")
+
+
+def _bare_plurals(text: str, heads: dict[str, dict[str, set[str]]], by_id, counts,
+                  taken: Sequence[ProposalMention]) -> list[ProposalMention]:
+    """A proposal's plural head noun with no determiner, right after a verb of stance:
+    "Warsaw could not support fixed ratios" when the article names "minimum nurse ratios".
+
+    >>> spec = ProposalSpec("r", "Minimum nurse ratios", ("nurse ratios",))
+    >>> [m.text for m in _bare_plurals("Oslo opposed fixed ratios.", {"r": head_nouns(spec)},
+    ...                                {"r": spec}, {"r": 1}, [])]
+    ['fixed ratios']
+    """
+    found = []
+    for m in _STANCE_VERB.finditer(text):
+        start = m.start(1) if m.group(1) else m.start(2)
+        if any(start < t.end and t.start < m.end() for t in taken):
+            continue
+        options = [pid for pid, hs in heads.items() if m.group(2) in hs]
+        if not options or m.group(1).strip() in _NOT_MODIFIERS:
+            continue
+        best = max(options, key=lambda pid: counts[pid])
+        found.append(ProposalMention(start, m.end(), text[start:m.end()], best,
+                                     by_id[best].name))
+    return found
 
 
 @lru_cache(maxsize=256)

@@ -194,3 +194,11 @@ def test_a_reference_may_carry_a_sum() -> None:
                                           "said no.")] == ["the $2.4 billion project"]
     assert [r[2] for r in back_references("Rome signed the 3 billion euro deal.")] == [
         "the 3 billion euro deal"]
+
+
+def test_a_bare_plural_head_after_a_verb_of_stance() -> None:
+    ratios = ProposalSpec("ratios", "Minimum nurse-to-patient ratios", ("nurse ratios",))
+    text = ("The union wants nurse ratios. Oslo could not support fixed ratios. Ratios vary "
+            "and staff ratios are published.")
+    found = [m.text for m in match_proposals(text, [ratios])]
+    assert found == ["nurse ratios", "fixed ratios"]  # not every plural of the head
