@@ -358,7 +358,7 @@ def _verb_pattern(verbs: tuple[str, ...]) -> re.Pattern[str]:
     """Head nouns used as verbs, after a modal or "to", or as a gerund ("increasing")."""
     forms = [*verbs, *(_gerund(v) for v in verbs)]  # "proposed increasing the fare"
     return re.compile(rf"\b(?:(?:will|would|to|shall|must)\s+(?:not\s+)?)?"
-                      rf"({'|'.join(map(re.escape, forms))})((?:\s+[\w-]+){{1,8}})")
+                      rf"({'|'.join(map(re.escape, forms))})((?:\s+[\w'\u2019-]+){{1,8}})")
 
 
 def _gerund(verb: str) -> str:
@@ -375,6 +375,25 @@ _NOT_MODIFIERS = frozenset("will would shall should must can could may might to 
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
 _BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z-]{3,}")
+
+
+def _verb_of_noun(noun: str) -> str | None:
+    """The verb a proposal's head noun is made from, if it is one: "merger" -> "merge",
+    "ratification" -> "ratify", "suspension" -> "suspend".
+
+    >>> _verb_of_noun("merger"), _verb_of_noun("ratification"), _verb_of_noun("ban")
+    ('merge', 'ratify', None)
+    """
+    for ending, verb in (("ification", "ify"), ("nsion", "nd"), ("ger", "ge")):
+        if noun.endswith(ending) and len(noun) > len(ending) + 2:
+            return noun[:-len(ending)] + verb
+    return None
+
+
+def _plural_free(word: str) -> str:
+    """ "airlines" -> "airline", so "merge into an airline group" shares a word with
+    "Merger of Tsubasa Airlines and ..."."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _verb_references(text: str, specs: Sequence[ProposalSpec], heads: dict[str, dict],
@@ -394,16 +413,18 @@ def _verb_references(text: str, specs: Sequence[ProposalSpec], heads: dict[str, 
     found = []
     for pid, hs in heads.items():
         spec = by_id[pid]
-        words = set(_CONTENT.findall(" ".join((spec.name, *spec.aliases)).lower()))
-        verbs = sorted(h for h in hs if not h.endswith("s"))
+        words = {_plural_free(w) for w in
+                 _CONTENT.findall(" ".join((spec.name, *spec.aliases)).lower())}
+        nouns = sorted(h for h in hs if not h.endswith("s"))
+        verbs = sorted({v for h in nouns for v in (h, _verb_of_noun(h)) if v})
         if not verbs:
             continue
         for m in _verb_pattern(tuple(verbs)).finditer(text):
             if m.group(1) in verbs and m.start(1) == m.start():
                 continue  # a bare "ban ..." may be the noun; the verb needs "will"/"to"
             tail = m.group(2)
-            shared = [w for w in _CONTENT.finditer(tail.lower()) if w.group(0) in words
-                      and w.group(0) not in verbs]
+            shared = [w for w in _CONTENT.finditer(tail.lower())
+                      if _plural_free(w.group(0)) in words and w.group(0) not in verbs]
             if not shared:
                 continue
             start, end = m.start(1), m.start(2) + shared[-1].end()

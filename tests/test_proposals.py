@@ -202,3 +202,13 @@ def test_a_bare_plural_head_after_a_verb_of_stance() -> None:
             "and staff ratios are published.")
     found = [m.text for m in match_proposals(text, [ratios])]
     assert found == ["nurse ratios", "fixed ratios"]  # not every plural of the head
+
+
+def test_the_verb_a_head_noun_is_made_from_names_the_proposal() -> None:
+    merger = ProposalSpec("merger", "Merger of Nordic Rail and Baltic Ferries",
+                          ("rail-ferry merger",))
+    text = ("Nordic Rail and Baltic Ferries agreed to merge into Europe's biggest ferries "
+            "group. The rail-ferry merger needs approval. Banks often merge quietly.")
+    found = [m.text for m in match_proposals(text, [merger])]
+    assert found[0].startswith("merge into Europe's biggest ferries")
+    assert len(found) == 2  # "merge quietly" shares no word of the proposal
