@@ -194,6 +194,25 @@ def match_proposals(
     return found
 
 
+def drop_modifiers(mentions: Sequence[ProposalMention], named: Sequence[ProposalMention],
+                   doc: Any) -> list[ProposalMention]:
+    """Head-noun references whose head only modifies the next noun ("its tax base" is a
+    base, not "the tax"), found in the parse; mentions by name (``named``) all stay.
+    """
+    by_name = {(m.start, m.end, m.proposal_id) for m in named}
+    kept = []
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        last = span[-1] if span is not None and len(span) else None
+        if ((m.start, m.end, m.proposal_id) not in by_name and last is not None
+                and all(t.pos_ not in ("VERB", "AUX") for t in span)  # not "merge into ..."
+                and last.dep_ == "compound" and last.head.i > last.i
+                and last.head.pos_ == "NOUN"):
+            continue
+        kept.append(m)
+    return kept
+
+
 _HEAD_STOP = re.compile(
     r"\s(?:of|on|for|to|in|with|by|from|at|against|over|under|into|that|which|\()\s"
     # "bill allowing couples ..." ends the head at the -ing word; in "food advertising ban"

@@ -36,6 +36,7 @@ from stancemap.inference.proposals import (
     ProposalMention,
     ProposalSpec,
     discover_proposals,
+    drop_modifiers,
     load_proposals,
     match_proposals,
 )
@@ -281,7 +282,9 @@ class ArticleScorer:
         body = dateline_end(text)
         sentences = split_sentences(text)
         if self.proposals is not None:
-            proposals = [p for p in match_proposals(text, self.proposals) if p.start >= body]
+            proposals = drop_modifiers(
+                [p for p in match_proposals(text, self.proposals) if p.start >= body],
+                match_proposals(text, self.proposals, heads=False), doc)
         else:
             proposals = discover_proposals(doc, skip_before=body)
         actors = find_actors(text, doc, self.table, skip_before=body,

@@ -212,3 +212,14 @@ def test_the_verb_a_head_noun_is_made_from_names_the_proposal() -> None:
     found = [m.text for m in match_proposals(text, [merger])]
     assert found[0].startswith("merge into Europe's biggest ferries")
     assert len(found) == 2  # "merge quietly" shares no word of the proposal
+
+
+def test_a_head_that_only_modifies_the_next_noun_is_no_reference() -> None:
+    from stancemap.inference.proposals import drop_modifiers
+
+    tax = ProposalSpec("tax", "Tax on bank transfers", ("tax on bank transfers",))
+    text = "Quito backed a tax on bank transfers. Lenders urged it to widen its tax base."
+    found = match_proposals(text, [tax])
+    assert [m.text for m in found] == ["tax on bank transfers", "its tax"]
+    kept = drop_modifiers(found, match_proposals(text, [tax], heads=False), load_spacy()(text))
+    assert [m.text for m in kept] == ["tax on bank transfers"]
