@@ -129,6 +129,11 @@ def one_name_per_actor(
         if not named and words == {"party"}:
             # Parties are often named otherwise ("the opposition People's Renewal Alliance")
             named = [o for o in orgs if o.start < ref.start() and _party_like(text, o)]
+        if not named and words == {"company"}:
+            # Companies seldom have the word in their names: the last one named that is
+            # not a body of another kind ("Pesa Link Mobile ... said the company would")
+            named = [o for o in orgs if o.start < ref.start() and not _NOT_COMPANY.search(
+                o.actor)]
         if named:
             o = named[-1]
             resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))
@@ -172,6 +177,13 @@ _PARTY_NAME = re.compile(r"\b(?:Party|Alliance|Movement|Bloc|Front|Coalition|Con
                          r"League)$")
 _PARTY_BEFORE = re.compile(r"\b(?:opposition|ruling|governing|centrist|nationalist|populist|"
                            r"conservative|liberal|socialist|left-wing|right-wing)\s+$", re.I)
+
+
+_NOT_COMPANY = re.compile(
+    r"\b(?:Party|Alliance|Movement|Bloc|Front|Coalition|Congress|League|Union|Association|"
+    r"Federation|Council|Committee|Commission|Ministry|Department|Agency|Authority|Court|"
+    r"Bank of|Fund|Foundation|Forum|Institute|Network|Society|Parliament|Assembly|Senate|"
+    r"Government|Office|Organi[sz]ation|Watch|Campaign|Trust|Chamber)\b")
 
 
 def _party_like(text: str, org: ActorMention) -> bool:

@@ -470,3 +470,10 @@ def test_what_one_side_gives_in_return_is_the_deals_terms(nlp) -> None:
     assert {m.text: m.role for m in actors(nlp, text)}["doctors"] == "background"
     text = "In Lima, doctors said they would accept longer shifts."
     assert {m.text: m.role for m in actors(nlp, text)}["doctors"] == "subject"
+
+
+def test_the_company_is_the_last_company_named(nlp) -> None:
+    text = ("Vanta Freight Lines, which runs the port's cranes, met the Dockers Union on "
+            "Monday. Its chief, Ola Dahl, said the company would back the fee.")
+    found = {m.text: m.actor for m in actors(nlp, text)}
+    assert found.get("the company") == "Vanta Freight Lines"  # not the union
