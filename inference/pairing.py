@@ -200,6 +200,9 @@ def make_candidates(
             speaker, speaker_text = _run_on_speaker(i, sentences, by_sentence, quotes, recent)
         if speaker is None and s_quotes:
             speaker, speaker_text = _late_speaker(i, sentences, by_sentence, quotes)
+        if speaker is not None and not s_quotes and _relays(speaker, sentence, article_text,
+                                                            s_actors):
+            speaker = None  # it only relays the subject's position
         targets = _targets(i, sentences, talk, window, bool(s_quotes) and speaker is not None)
         if any(_is_noun_reference(r[2]) for r in back_references(sentence.text)):
             talk[i][1].extend(_last_mention(talk, i, pid) for pid, _, via, *_ in targets
@@ -211,6 +214,8 @@ def make_candidates(
                               "quote" if s_quotes else via, context, words))
             for actor in _ordered(s_actors):
                 if actor.role in skip_roles:
+                    continue
+                if not s_quotes and _relays(actor, sentence, article_text, s_actors):
                     continue
                 if s_quotes and speaker is not None and _within(actor.start, actor.end,
                                                                   s_quotes):
@@ -227,6 +232,26 @@ def make_candidates(
                 add(Candidate(sentence, actor, pid, name, actor.text, via, context, words))
         recent.extend(s_actors)
     return candidates
+
+
+# "..., a European Commission spokeswoman said.": an unnamed source closing the sentence.
+_TRAILING_SOURCE = re.compile(r"[,\u2014-]\s*an?\s+(?:[\w.'\u2019-]+\s+){0,4}$")
+_SAID_END = re.compile(r"(?:\s+[\w-]+){0,3}?\s+(?:said|says|told\s+\w+)\W*$")
+
+
+def _relays(actor: ActorMention, sentence: Sentence, text: str,
+            actors: Sequence[ActorMention]) -> bool:
+    """Is ``actor`` an unnamed source that closes a sentence reporting another actor's
+    position ("The EU is weighing the proposal, a European Commission spokeswoman said")?
+
+    The position is the subject's; the source only relays it (rule 5 of the article gold).
+    """
+    before = text[sentence.start:actor.start]
+    after = text[actor.end:sentence.end]
+    if not (_TRAILING_SOURCE.search(before) and _SAID_END.match(after)):
+        return False
+    return any(a.role == "subject" and a.actor != actor.actor and a.start < actor.start
+               for a in actors)
 
 
 def _verb_of(token):

@@ -198,3 +198,9 @@ def test_a_charge_by_another_name_refers_to_the_charge(nlp) -> None:
     found = _pairs_with(nlp, text, specs)
     assert ("Steel Users Association", "duties") in found
     assert ("Steel Users Association", "quota") not in found
+
+
+def test_an_unnamed_source_closing_the_sentence_only_relays_the_subjects_stance(nlp) -> None:
+    found = {a for a, p, _ in pairs(nlp, "The Liberal Party is weighing the fare cap, a Green "
+                                         "Party spokeswoman said.")}
+    assert found == {"Liberal Party"}
