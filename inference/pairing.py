@@ -376,7 +376,7 @@ def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
-_KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty".split()),
+_KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty offer".split()),
           frozenset("bill law legislation act amendment".split()),
           frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste

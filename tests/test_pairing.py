@@ -204,3 +204,13 @@ def test_an_unnamed_source_closing_the_sentence_only_relays_the_subjects_stance(
     found = {a for a, p, _ in pairs(nlp, "The Liberal Party is weighing the fare cap, a Green "
                                          "Party spokeswoman said.")}
     assert found == {"Liberal Party"}
+
+
+def test_an_offer_is_a_deal(nlp) -> None:
+    specs = [ProposalSpec("pay", "Three-year pay deal for nurses", ("nurses' pay deal",)),
+             ProposalSpec("shifts", "Longer night shifts", ("longer night shifts",))]
+    text = ("The union endorsed a nurses' pay deal on Monday. In return, staff would work "
+            "longer night shifts. \"It is the best offer we have seen,\" union head Mia Holm "
+            "said.")
+    found = _pairs_with(nlp, text, specs)
+    assert ("Mia Holm", "pay") in found and ("Mia Holm", "shifts") not in found
