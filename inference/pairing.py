@@ -175,7 +175,8 @@ def make_candidates(
     quotes = quote_spans(article_text)
     by_sentence = [
         ([a for a in actors if s.start <= a.start < s.end],
-         [p for p in proposals if s.start <= p.start < s.end]) for s in sentences]
+         _with_kind_references(s, [p for p in proposals if s.start <= p.start < s.end]))
+        for s in sentences]
     # What each sentence talks about: the proposals it names, and those its references
     # ("the measure") were resolved to, so a later reference can follow the chain.
     talk = [(a, list(p)) for a, p in by_sentence]
@@ -252,6 +253,28 @@ def _relays(actor: ActorMention, sentence: Sentence, text: str,
         return False
     return any(a.role == "subject" and a.actor != actor.actor and a.start < actor.start
                for a in actors)
+
+
+def _with_kind_references(sentence: Sentence,
+                          props: list[ProposalMention]) -> list[ProposalMention]:
+    """A sentence's proposal mentions, with its references of a kind to one it named just
+    before: in "The federation endorsed the pay deal, but the union rejected the offer and
+    called a strike ballot", "the offer" is the pay deal, a mention in the union's clause.
+    """
+    if len({p.proposal_id for p in props}) < 2:
+        return props
+    out = list(props)
+    for start, end, words in back_references(sentence.text):
+        start, end = sentence.start + start, sentence.start + end
+        kinds = [k for k in _KINDS if _singular(words.split()[-1]) in k]
+        if not kinds or any(start < p.end and p.start < end for p in props):
+            continue
+        before = {p.proposal_id: p for p in props if p.end <= start
+                  and any(_of_kind(p, k) for k in kinds)}
+        if len(before) == 1:
+            (p,) = before.values()
+            out.append(ProposalMention(start, end, words, p.proposal_id, p.proposal))
+    return sorted(out, key=lambda p: p.start)
 
 
 def _verb_of(token):

@@ -214,3 +214,13 @@ def test_an_offer_is_a_deal(nlp) -> None:
             "said.")
     found = _pairs_with(nlp, text, specs)
     assert ("Mia Holm", "pay") in found and ("Mia Holm", "shifts") not in found
+
+
+def test_a_reference_of_a_kind_is_a_mention_in_its_clause(nlp) -> None:
+    specs = [ProposalSpec("pay", "Three-year pay deal for nurses", ("nurses' pay deal",)),
+             ProposalSpec("strike", "Nurses' strike ballot", ("strike ballot",))]
+    text = ("The Nurses Federation endorsed a nurses' pay deal, but the smaller Midwives "
+            "Association rejected the offer and said it would hold a strike ballot.")
+    found = _pairs_with(nlp, text, specs)
+    assert ("Midwives Association", "pay") in found
+    assert ("Nurses Federation", "strike") not in found
