@@ -192,7 +192,7 @@ def find_actors(
         _trim_entities_at(doc, skip_before)
     _named_legislatures(text, table, out)
     _appositive_names(text, doc, table, out)
-    _which_names(text, table, out)  # before people: "which" never stands for a person
+    _which_names(text, doc, table, out)  # before people: "which" never stands for one
     _people(text, doc, table, out)
     _titled_names(text, table, out)
     _people_by_role(text, doc, table, out)
@@ -404,13 +404,17 @@ def _named_legislatures(text: str, table: ActorTable, out: _Collector) -> None:
 _WHICH_NAME = re.compile(rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+which\s", re.MULTILINE)
 
 
-def _which_names(text: str, table: ActorTable, out: _Collector) -> None:
-    """Multi-word names that a ", which ..." clause marks as organisations, whatever NER
-    made of them ("Kansai Sky, which ..." is no person)."""
+def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    """Multi-word names that a ", which ..." clause marks as organisations, though NER
+    called them people ("Kansai Sky, which ..." is no person); not places ("Lake
+    Victoria, which ...")."""
+    places = [(e.start_char, e.end_char) for e in doc.ents
+              if e.label_ in ("GPE", "LOC", "FAC")]
     for m in _WHICH_NAME.finditer(text):
         name = _trim_name(m.group(1))
         start = m.end(1) - len(name)
-        if len(name.split()) < 2 or table.lookup(name) is not None:
+        if (len(name.split()) < 2 or table.lookup(name) is not None
+                or _overlaps(start, m.end(1), places)):
             continue
         out.add(ActorMention(start, m.end(1), name, name, "organisation"))
 

@@ -454,6 +454,8 @@ def test_a_name_with_a_which_clause_is_an_organisation(nlp) -> None:
     found = {m.actor: m.actor_type for m in actors(nlp, text)}
     assert found.get("Koru Pay Mobile") == "organisation"
     assert found.get("Anna Berg", "person") == "person"
+    text = "Lake Tana Basin, which feeds the river, is shrinking."
+    assert "Lake Tana Basin" not in {m.actor for m in actors(nlp, text)}  # a place
 
 
 def test_the_party_is_a_party_named_otherwise(nlp) -> None:
