@@ -35,6 +35,8 @@ _ORG_REF = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:([a-z]+)\s+)?"
                       r"(party|department|ministry|commission|company|bank|council|union|"
                       r"federation|association|agency|court|committee|group|forum|board|fund|"
                       r"alliance|bloc|organisation|organization)\b")
+_LEGISLATURE = re.compile(r"\b(?:Parliament|Assembly|Congress|Senate|Diet|Legislature)$")
+_LAWMAKERS = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:Lawmakers|Legislators|MPs)\b")
 # "the two companies", "both sides": the two actors last named together ("X and Y").
 _PAIR_REF = re.compile(r"\b(?:[Tt]he\s+two|[Bb]oth)\s+(?:companies|firms|carriers|airlines|"
                        r"banks|groups|parties|unions|countries|governments|sides|partners|"
@@ -141,6 +143,15 @@ def one_name_per_actor(
     cities = [o for o in orgs if _CITY_GOVERNMENT.search(o.actor)]
     for ref in _CITY_REF.finditer(text):
         named = [o for o in cities if o.start < ref.start()]
+        if named and not _overlaps(ref.start(), ref.end(), taken):
+            resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
+                                    text=ref.group(0)))
+            taken.append((ref.start(), ref.end()))
+    # "Lawmakers also approved ..." after "The European Parliament approved ...": its members
+    # acting as the body, when nothing else names them ("opposition lawmakers" is a group).
+    houses = [o for o in orgs if _LEGISLATURE.search(o.actor)]
+    for ref in _LAWMAKERS.finditer(text):
+        named = [o for o in houses if o.start < ref.start()]
         if named and not _overlaps(ref.start(), ref.end(), taken):
             resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
                                     text=ref.group(0)))

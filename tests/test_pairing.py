@@ -224,3 +224,9 @@ def test_a_reference_of_a_kind_is_a_mention_in_its_clause(nlp) -> None:
     found = _pairs_with(nlp, text, specs)
     assert ("Midwives Association", "pay") in found
     assert ("Nurses Federation", "strike") not in found
+
+
+def test_lawmakers_opening_a_sentence_are_the_parliament_named_before(nlp) -> None:
+    text = ("The Nordic Parliament approved the congestion toll on Monday. Lawmakers also "
+            "approved a fare cap.")
+    assert ("Nordic Parliament", "fare-cap", "sentence") in pairs(nlp, text)
