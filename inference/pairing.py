@@ -382,6 +382,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
                  for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
+    kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"]
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
                      kinds=kinds + _proper_kinds(refs))
 
@@ -410,6 +411,11 @@ factory terminal mine smelter reactor station port airport runway dam pipeline""
 _FACILITY_REFERENCES = frozenset({"plant", "facility", "facilitie"})
 
 
+# "the vote" is of the proposals named where a vote is told of.
+_VOTED = frozenset({"vote"})
+_VOTE_WORDS = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
+
+
 def _singular(word: str) -> str:
     """ "deals" -> "deal" (enough for the nouns of :data:`_KINDS`)."""
     word = word.lower()
@@ -417,7 +423,10 @@ def _singular(word: str) -> str:
 
 
 def _of_kind(mention: ProposalMention, kind: frozenset[str]) -> bool:
-    """Is the proposal named by a noun of ``kind`` ("pay deal" is a deal)?"""
+    """Is the proposal named by a noun of ``kind`` ("pay deal" is a deal)? A kind may
+    also be a set of proposal ids (those put to a vote)."""
+    if mention.proposal_id in kind:
+        return True
     if kind is _FACILITIES:
         heads = head_nouns(ProposalSpec(mention.proposal_id, mention.proposal))
         return bool(kind & set(heads))
@@ -469,6 +478,11 @@ def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     # into the window, but counts once, as the mention it is.
     counts = Counter(p.proposal_id for p in {id(p): p for p in earlier}.values())
     recent = [p for j in range(max(0, i - window), i) for p in by_sentence[j][1]]
+    if _VOTED in kinds:
+        # "the vote": what was put to one ("approved the pact by 412 votes to 201")
+        voted = {j for j in range(i) if _VOTE_WORDS.search(sentences[j].text)}
+        kinds = [k for k in kinds if k is not _VOTED] + [frozenset(
+            p.proposal_id for j in voted for p in by_sentence[j][1])]
     if kinds:
         fitting = [p for p in earlier if any(_of_kind(p, kind) for kind in kinds)]
         if not fitting and all(kind is _FACILITIES for kind in kinds):

@@ -230,3 +230,10 @@ def test_lawmakers_opening_a_sentence_are_the_parliament_named_before(nlp) -> No
     text = ("The Nordic Parliament approved the congestion toll on Monday. Lawmakers also "
             "approved a fare cap.")
     assert ("Nordic Parliament", "fare-cap", "sentence") in pairs(nlp, text)
+
+
+def test_the_vote_is_on_what_was_put_to_a_vote(nlp) -> None:
+    text = ("The Oslo council approved the congestion toll by 30 votes to 12. Mayor Ola Berg "
+            "later proposed a fare cap. Sweden welcomed the vote.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text)}
+    assert ("Sweden", "toll") in found and ("Sweden", "fare-cap") not in found
