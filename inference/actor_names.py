@@ -140,22 +140,20 @@ def one_name_per_actor(
             o = named[-1]
             resolved.append(replace(o, start=ref.start(), end=ref.end(), text=ref.group(0)))
             taken.append((ref.start(), ref.end()))
-    cities = [o for o in orgs if _CITY_GOVERNMENT.search(o.actor)]
-    for ref in _CITY_REF.finditer(text):
-        named = [o for o in cities if o.start < ref.start()]
-        if named and not _overlaps(ref.start(), ref.end(), taken):
-            resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
-                                    text=ref.group(0)))
-            taken.append((ref.start(), ref.end()))
+    def refer_back(refs: re.Pattern[str], kind: re.Pattern[str]) -> None:
+        # Each reference stands for the last body of ``kind`` named before it.
+        bodies = [o for o in orgs if kind.search(o.actor)]
+        for ref in refs.finditer(text):
+            named = [o for o in bodies if o.start < ref.start()]
+            if named and not _overlaps(ref.start(), ref.end(), taken):
+                resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
+                                        text=ref.group(0)))
+                taken.append((ref.start(), ref.end()))
+
+    refer_back(_CITY_REF, _CITY_GOVERNMENT)
     # "Lawmakers also approved ..." after "The European Parliament approved ...": its members
     # acting as the body, when nothing else names them ("opposition lawmakers" is a group).
-    houses = [o for o in orgs if _LEGISLATURE.search(o.actor)]
-    for ref in _LAWMAKERS.finditer(text):
-        named = [o for o in houses if o.start < ref.start()]
-        if named and not _overlaps(ref.start(), ref.end(), taken):
-            resolved.append(replace(named[-1], start=ref.start(), end=ref.end(),
-                                    text=ref.group(0)))
-            taken.append((ref.start(), ref.end()))
+    refer_back(_LAWMAKERS, _LEGISLATURE)
     # "the two companies" after "Tsubasa Airlines and Kansai Sky said ...": both of them.
     ordered = sorted(resolved, key=lambda m: m.start)
     couples = [(a, b) for a, b in zip(ordered, ordered[1:])
