@@ -182,14 +182,14 @@ def one_name_per_actor(
 _POSSESSOR_GAP = re.compile(r"['\u2019]s?\s+(?:[a-z][\w-]*\s+){0,2}")
 
 
-_PARTY_NAME = re.compile(r"\b(?:Party|Alliance|Movement|Bloc|Front|Coalition|Congress|"
-                         r"League)$")
+_PARTY_WORDS = "Party|Alliance|Movement|Bloc|Front|Coalition|Congress|League"
+_PARTY_NAME = re.compile(rf"\b(?:{_PARTY_WORDS})$")
 _PARTY_BEFORE = re.compile(r"\b(?:opposition|ruling|governing|centrist|nationalist|populist|"
                            r"conservative|liberal|socialist|left-wing|right-wing)\s+$", re.I)
 
 
 _NOT_COMPANY = re.compile(
-    r"\b(?:Party|Alliance|Movement|Bloc|Front|Coalition|Congress|League|Union|Association|"
+    rf"\b(?:{_PARTY_WORDS}|Union|Association|"
     r"Federation|Council|Committee|Commission|Ministry|Department|Agency|Authority|Court|"
     r"Bank of|Fund|Foundation|Forum|Institute|Network|Society|Parliament|Assembly|Senate|"
     r"Government|Office|Organi[sz]ation|Watch|Campaign|Trust|Chamber)\b")

@@ -184,14 +184,27 @@ def match_proposals(
             for m in pattern.finditer(text):
                 found.append(ProposalMention(m.start(), m.end(), m.group(0), spec.id, spec.name))
     found = _longest_first(found)
-    if heads:
-        refs = match_head_references(text, specs, found)
-        kept = _longest_first(found + refs)
-        # "both bills" is one span naming several proposals: keep each of them.
-        spans = {(k.start, k.end) for k in kept}
-        kept += [r for r in refs if (r.start, r.end) in spans and r not in kept]
-        found = sorted(kept, key=lambda m: m.start)
-    return found
+    return with_head_references(text, specs, found) if heads else found
+
+
+def with_head_references(
+    text: str, specs: Sequence[ProposalSpec], named: Sequence[ProposalMention],
+) -> list[ProposalMention]:
+    """``named`` (the alias matches of :func:`match_proposals` with ``heads=False``) plus
+    the definite references by head noun, overlaps keeping the longest.
+
+    >>> specs = [ProposalSpec("b", "Clean Air Bill", ("clean air bill",))]
+    >>> text = "Oslo backs the clean air bill. Rome opposes the bill."
+    >>> named = match_proposals(text, specs, heads=False)
+    >>> [m.text for m in with_head_references(text, specs, named)]
+    ['clean air bill', 'the bill']
+    """
+    refs = match_head_references(text, specs, named)
+    kept = _longest_first([*named, *refs])
+    # "both bills" is one span naming several proposals: keep each of them.
+    spans = {(k.start, k.end) for k in kept}
+    kept += [r for r in refs if (r.start, r.end) in spans and r not in kept]
+    return sorted(kept, key=lambda m: m.start)
 
 
 def drop_modifiers(mentions: Sequence[ProposalMention], named: Sequence[ProposalMention],

@@ -39,6 +39,7 @@ from stancemap.inference.proposals import (
     drop_modifiers,
     load_proposals,
     match_proposals,
+    with_head_references,
 )
 from stancemap.inference.sentences import (
     Sentence,
@@ -282,9 +283,10 @@ class ArticleScorer:
         body = dateline_end(text)
         sentences = split_sentences(text)
         if self.proposals is not None:
+            named = match_proposals(text, self.proposals, heads=False)
             proposals = drop_modifiers(
-                [p for p in match_proposals(text, self.proposals) if p.start >= body],
-                match_proposals(text, self.proposals, heads=False), doc)
+                [p for p in with_head_references(text, self.proposals, named)
+                 if p.start >= body], named, doc)
         else:
             proposals = discover_proposals(doc, skip_before=body)
         actors = find_actors(text, doc, self.table, skip_before=body,
