@@ -83,10 +83,7 @@ def main() -> None:
     cfg = load_config(args.config, overrides=[
         f"output_dir={args.output}", "baselines=false", "tracking.run_name=actor-head", evals,
         *args.overrides])
-    try:
-        train(cfg)
-    except Exception as exc:  # noqa: BLE001 - the reports are written before the model logging
-        print(f"after training: {type(exc).__name__}: {exc} (reports are in {args.output})")
+    train(cfg)
 
 
 if __name__ == "__main__":
