@@ -52,6 +52,15 @@ _PRONOUN_SPEAKER = re.compile(
 # describing another actor, or part of the scene (see :func:`.actors._role`).
 SKIP_ROLES = frozenset({"requested", "location", "object", "members", "descriptor",
                         "background"})
+# "China's commerce ministry", "Seoul's envoy": the body or official that speaks for the
+# possessor. The training corpus marks such a phrase whole (384 of 403 possessive
+# mentions in train), so the classifier is shown it whole here too.
+_SPOKESBODY = re.compile(
+    r"['\u2019]s\s+(?:[a-z][\w-]*\s+){0,3}?(?:ministry|minister|government|administration|"
+    r"cabinet|parliament|legislature|assembly|senate|council|office|board|committee|"
+    r"department|regulator|treasury|embassy|envoy|ambassador|delegation|delegate|mission|"
+    r"president|premier|chancellor|mayor|governor|spokesman|spokeswoman|spokesperson|"
+    r"negotiator|representative|military|junta|leadership)(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,19 @@ class Candidate:
     via: str = "sentence"
     context: str | None = None
     proposal_mention: str | None = None  # the sentence's own words for the proposal, if any
+
+
+def marked_phrase(actor: ActorMention, text: str) -> str:
+    """The words to mark for ``actor``: its mention, with the body it owns when one follows.
+
+    >>> text = "China's commerce ministry said it firmly opposes the duties."
+    >>> marked_phrase(ActorMention(0, 5, "China", "China", "state"), text)
+    "China's commerce ministry"
+    >>> marked_phrase(ActorMention(0, 5, "China", "China", "state"), "China's exports fell.")
+    'China'
+    """
+    body = _SPOKESBODY.match(text, actor.end)
+    return text[actor.start:body.end()] if body else actor.text
 
 
 def _within(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -230,7 +252,8 @@ def make_candidates(
                 if doc is not None and via == "sentence" and len(targets) > 1 and not any(
                         linked(doc, actor, p, others) for p in s_props if p.proposal_id == pid):
                     continue
-                add(Candidate(sentence, actor, pid, name, actor.text, via, context, words))
+                add(Candidate(sentence, actor, pid, name, marked_phrase(actor, article_text),
+                              via, context, words))
         recent.extend(s_actors)
     return candidates
 

@@ -237,3 +237,17 @@ def test_the_vote_is_on_what_was_put_to_a_vote(nlp) -> None:
             "later proposed a fare cap. Sweden welcomed the vote.")
     found = {(a, p) for a, p, _ in pairs(nlp, text)}
     assert ("Sweden", "toll") in found and ("Sweden", "fare-cap") not in found
+
+
+def test_a_state_is_shown_to_the_classifier_with_the_body_that_speaks_for_it(nlp):
+    text = ("China's commerce ministry said it firmly opposes the congestion toll. "
+            "China's exports of buses would suffer from the fare cap.")
+    doc = nlp(text)
+    props = match_proposals(text, SPECS)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    marked = {(c.proposal_id, c.mention)
+              for c in make_candidates(split_sentences(text), found, props, text, doc=doc)
+              if c.actor.actor == "China"}
+    assert ("toll", "China's commerce ministry") in marked
+    # a possessive that names no body ("China's exports") marks the name alone
+    assert all(m == "China" for pid, m in marked if pid == "fare-cap")
