@@ -25,12 +25,12 @@ from stancemap.errors import DataError, StancemapError
 from stancemap.inference.model_uri import MLFLOW_SCHEMES, MODEL_META, resolve_model_dir
 from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
 from stancemap.records import Example, Prediction
+from stancemap.score_config import BACKENDS
 
 if TYPE_CHECKING:
     from stancemap.inference.onnx_backend import OnnxModel
 
 PairInput = Mapping[str, Any] | Example
-BACKENDS = ("torch", "onnx", "torch-bf16")
 # Rows per forward pass on a CPU, whatever ``batch_size`` asks: small runs of similar
 # length keep activations in cache and padding near zero. Measured on 2 cores with
 # all-MiniLM-L6-v2 (800 article pairs, torch): 93.5 pairs/s in runs of 16 against 85.2 in

@@ -150,6 +150,8 @@ def _cmd_evaluate_articles(args: argparse.Namespace) -> int:
 
 
 def _add_scoring_options(p: argparse.ArgumentParser, *, model_required: bool = True) -> None:
+    from stancemap.score_config import BACKENDS
+
     # Defaults are None ("not given"): the values come from the score config's defaults
     # (stancemap/score_config.py), so a flag overrides --config only when given.
     p.add_argument("--model", required=model_required,
@@ -164,7 +166,7 @@ def _add_scoring_options(p: argparse.ArgumentParser, *, model_required: bool = T
     p.add_argument("--people", choices=("keep", "affiliation"),
                    help="write people as actors, or roll them up to their affiliation")
     p.add_argument("--batch-size", type=int, help="pairs per classifier batch (default 64)")
-    p.add_argument("--backend", choices=("torch", "onnx", "torch-bf16"),
+    p.add_argument("--backend", choices=BACKENDS,
                    help="torch (default); onnx: int8 ONNX Runtime, faster on most CPUs; "
                         "torch-bf16: bfloat16, faster on CPUs with AMX and on GPUs")
     p.add_argument("--threads", type=int, help="CPU threads for the model")

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError
 
 from stancemap.config import _Section, read_yaml_mapping
 from stancemap.errors import ConfigError
+
+# How the classifier runs: PyTorch in float32, int8 ONNX Runtime, or PyTorch in bfloat16.
+Backend = Literal["torch", "onnx", "torch-bf16"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 class ScoreConfig(_Section):
@@ -30,7 +34,7 @@ class ScoreConfig(_Section):
     proposals: str | None = None  # proposals YAML; None: find proposals automatically
     actors: str | None = None  # your own actor aliases (YAML, same shape as proposals)
     # onnx: int8 ONNX Runtime, faster on most CPUs; torch-bf16: bfloat16, for AMX CPUs and GPUs
-    backend: Literal["torch", "onnx", "torch-bf16"] = "torch"
+    backend: Backend = "torch"
     threads: int | None = Field(None, ge=1)  # CPU threads for the model; None: the backend's
     engine: Literal["local", "ray"] = "local"  # ray: the same scoring on Ray Data
     workers: int = Field(1, ge=1)  # local: scoring processes, each with its own model
