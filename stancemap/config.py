@@ -123,6 +123,12 @@ class TrainConfig(_Section):
     # bf16: mixed precision (bfloat16 autocast, float32 weights and saved model); faster on
     # GPUs and on CPUs with AMX, emulated and slower on other CPUs
     precision: Literal["fp32", "bf16"] = "fp32"
+    # each epoch, replace this share of training rows' actor mentions with another actor's
+    # of the same kind (training/augment.py): the model learns cues, not names
+    actor_swap: float = Field(0.0, ge=0, le=1)
+    # fine-tune once more with each of these seeds and save the mean of the weights
+    # (a "model soup"): one model at inference, steadier than any single seed
+    soup_seeds: list[int] = Field(default_factory=list)
 
 
 class TrackingConfig(_Section):

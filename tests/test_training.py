@@ -177,3 +177,40 @@ def test_bf16_mixed_precision_trains_and_saves_a_float32_model(tiny_data, tmp_pa
     saved = StanceClassifier.from_pretrained(result.model_dir)
     assert saved.model.dtype == torch.float32
     assert all(torch.isfinite(p).all() for p in saved.model.parameters())
+
+
+def _weights(model_dir):
+    from safetensors.torch import load_file
+
+    return load_file(str(model_dir / "model.safetensors"))
+
+
+def test_a_soup_is_the_mean_of_its_seeds_models(trained, tiny_data, tmp_path):
+    cfg, single = trained  # seed 3
+    other = tiny_config(tiny_data, tmp_path / "seed4", enabled=False)
+    other.seed = 4
+    other.baselines = False
+    other_model = train(other, log_fn=lambda _: None).model_dir
+    soup_cfg = tiny_config(tiny_data, tmp_path / "soup", enabled=False)
+    soup_cfg.baselines = False
+    soup_cfg.train.soup_seeds = [4]
+    soup = train(soup_cfg, log_fn=lambda _: None)
+
+    a, b, mean = _weights(single.model_dir), _weights(other_model), _weights(soup.model_dir)
+    name = "classifier.weight"
+    assert not np.allclose(a[name].numpy(), b[name].numpy())  # two different models ...
+    for key in (name, "bert.encoder.layer.0.attention.self.query.weight"):
+        np.testing.assert_allclose(mean[key].numpy(), ((a[key] + b[key]) / 2).numpy(),
+                                   atol=1e-5)  # ... and the soup is their mean
+    assert {h["seed"] for h in soup.history} == {3, 4}
+    assert len(soup.metrics["best_epoch"]) == 2 and "test" in soup.metrics
+
+
+def test_actor_swap_changes_what_the_model_is_trained_on(trained, tiny_data, tmp_path):
+    _, plain = trained
+    swapped_cfg = tiny_config(tiny_data, tmp_path, enabled=False)
+    swapped_cfg.baselines = False
+    swapped_cfg.train.actor_swap = 1.0
+    swapped = train(swapped_cfg, log_fn=lambda _: None)
+    assert [h["train_loss"] for h in swapped.history] != pytest.approx(
+        [h["train_loss"] for h in plain.history], rel=1e-4)

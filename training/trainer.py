@@ -11,7 +11,7 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +26,7 @@ from stancemap.errors import ConfigError
 from stancemap.inference.classifier import StanceClassifier, pick_device
 from stancemap.labels import ID2LABEL, LABEL2ID, LABELS
 from stancemap.records import Example
+from stancemap.training.augment import ActorSwapper
 from stancemap.training.baselines import run_baselines
 from stancemap.training.data import Splits, load_splits
 from stancemap.training.evaluate import evaluate_examples, write_report
@@ -126,19 +127,45 @@ def _data_tags(cfg: Config, splits: Splits) -> dict[str, str]:
     return tags
 
 
+def average_weights(states: Sequence[Mapping[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The element-wise mean of several fine-tuned copies of one model (a "model soup").
+
+    Fine-tunes of the same pretrained weights with different seeds stay close enough that
+    their mean is itself a good model, usually better than each one, at the cost of one
+    model at inference (Wortsman et al. 2022, "Model soups"). Integer buffers (position
+    ids) are taken from the first copy.
+
+    >>> a, b = {"w": torch.tensor([1.0, 3.0])}, {"w": torch.tensor([3.0, 5.0])}
+    >>> average_weights([a, b])["w"].tolist()
+    [2.0, 4.0]
+    """
+    first = states[0]
+    return {k: (torch.stack([s[k] for s in states]).mean(0) if v.is_floating_point() else v)
+            for k, v in first.items()}
+
+
+@dataclass
+class _Fit:
+    """One seed's fine-tune: its best dev epoch's weights and what it measured."""
+
+    seed: int
+    state: dict[str, torch.Tensor]
+    best_epoch: int
+    best_dev: tuple  # (metrics, labels, scores) of the best epoch, from evaluate_examples
+    history: list[dict[str, float]]
+
+
 def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
     """Fine-tune ``config.model.base`` on ``config.data``, track it, and save the best model.
+
+    With ``train.soup_seeds`` the model is fine-tuned once more per extra seed and the
+    saved model is the mean of the runs' weights (:func:`average_weights`).
 
     >>> from stancemap.config import load_config  # doctest: +SKIP
     >>> result = train(load_config("configs/smoke.yaml"))  # doctest: +SKIP
     >>> result.metrics["dev"]["macro_f1"]  # doctest: +SKIP
     """
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-        get_linear_schedule_with_warmup,
-    )
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     cfg = config
     set_seed(cfg.seed)
@@ -157,41 +184,20 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
         if have is not None and cfg.model.layers > have:
             raise ConfigError(f"model.layers: {cfg.model.layers} is more than the "
                               f"{have} layers of {cfg.model.base}")
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), **depth)
+
+    def new_model(seed: int) -> Any:
+        set_seed(seed)  # the head's initialisation, dropout and batch order follow the seed
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
+            **depth)
+        return model.to(device)
+
     device = pick_device(cfg.train.device)
-    model.to(device)
-
-    collate = DataCollatorWithPadding(tokenizer)  # pads each batch to its own longest pair
-    train_features = _features(tokenizer, splits.train, cfg)
-    sampler = LengthGroupedBatches(
-        [len(f["input_ids"]) for f in train_features], cfg.train.batch_size, cfg.seed,
-        group=cfg.train.group_by_length)
-    loader = torch.utils.data.DataLoader(train_features, batch_sampler=sampler,
-                                         collate_fn=collate)
-    steps_per_epoch = len(loader)
-    total_steps = steps_per_epoch * cfg.train.epochs
-    if cfg.train.max_steps:
-        total_steps = min(total_steps, cfg.train.max_steps)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.train.learning_rate,
-                                  weight_decay=cfg.train.weight_decay)
-    scheduler = get_linear_schedule_with_warmup(
-        optimizer, math.ceil(cfg.train.warmup_ratio * total_steps), total_steps)
-    weights = _class_weights(splits.train).to(device) if cfg.train.class_weights else None
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
-    # Mixed precision: the forward pass in bfloat16 where it is safe (autocast's op lists),
-    # weights, optimizer state and the saved model in float32. No loss scaling is needed:
-    # bfloat16 has float32's exponent range.
-    autocast = ((lambda: torch.autocast(device.type, dtype=torch.bfloat16))
-                if cfg.train.precision == "bf16" else contextlib.nullcontext)
-    evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
-                                 mark_actor=cfg.encoding.mark_actor,
-                                 use_context=cfg.encoding.use_context, device=str(device))
-
     resolved = cfg.to_dict()
     run_name = cfg.tracking.run_name or Path(cfg.output_dir).name
     tracking = dict(enabled=cfg.tracking.enabled, uri=cfg.tracking.uri,
                     experiment=cfg.tracking.experiment)
+    seeds = [cfg.seed, *cfg.train.soup_seeds]
     with Tracker.start(**tracking, run_name=run_name,
                        tags={"model_type": "transformer"}) as tracker:
         tracker.log_params(flatten(resolved))
@@ -200,44 +206,28 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
                           **{f"version.{k}": v for k, v in package_versions().items()}})
         tracker.log_dict(resolved, "config.yaml")
 
-        best_f1, best_state, best_epoch, step = -1.0, None, 0, 0
-        history: list[dict[str, float]] = []
-        started = time.time()
-        for epoch in range(1, cfg.train.epochs + 1):
-            model.train()
-            losses = []
-            for batch in loader:
-                batch = {k: v.to(device) for k, v in batch.items()}
-                labels = batch.pop("labels")
-                with autocast():
-                    logits = model(**batch).logits
-                loss = loss_fn(logits.float(), labels)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.train.grad_clip)
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-                losses.append(loss.item())
-                step += 1
-                if step >= total_steps:
-                    break
-            dev_eval = evaluate_examples(evaluator, splits.dev,
-                                         batch_size=cfg.train.eval_batch_size)
-            dev_metrics = dev_eval[0]
-            row = {"epoch": epoch, "step": step, "train_loss": float(np.mean(losses)),
-                   "dev_macro_f1": dev_metrics["macro_f1"], "dev_accuracy": dev_metrics["accuracy"]}
-            history.append(row)
-            tracker.log_metrics({k: v for k, v in row.items() if k != "epoch"}, step=epoch)
-            log_fn(f"epoch {epoch}: loss {row['train_loss']:.4f}  dev macro-F1 "
-                   f"{row['dev_macro_f1']:.4f}  acc {row['dev_accuracy']:.4f}  "
-                   f"({time.time() - started:.0f}s)")
-            if dev_metrics["macro_f1"] > best_f1:
-                best_f1, best_epoch, best_dev = dev_metrics["macro_f1"], epoch, dev_eval
-                best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-            if step >= total_steps:
-                break
-        model.load_state_dict(best_state)
+        fits = []
+        for seed in seeds:
+            model = new_model(seed)
+            # A soup's members log their epochs under their seed; a single run as before.
+            prefix = f"seed{seed}_" if len(seeds) > 1 else ""
+            fits.append(_fit(model, tokenizer, cfg, splits, seed, device, tracker, log_fn,
+                             prefix))
+        history = [row for fit in fits for row in fit.history]
+        if len(fits) == 1:
+            model.load_state_dict(fits[0].state)
+        else:
+            model.load_state_dict(average_weights([fit.state for fit in fits]))
+        evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
+                                     mark_actor=cfg.encoding.mark_actor,
+                                     use_context=cfg.encoding.use_context, device=str(device))
         evaluator.model.eval()
+        best_dev = (fits[0].best_dev if len(fits) == 1 else evaluate_examples(
+            evaluator, splits.dev, batch_size=cfg.train.eval_batch_size))
+        if len(fits) > 1:
+            log_fn(f"soup of seeds {seeds}: dev macro-F1 {best_dev[0]['macro_f1']:.4f}")
+        best_epoch: int | list[int] = (fits[0].best_epoch if len(fits) == 1
+                                       else [fit.best_epoch for fit in fits])
 
         metrics: dict[str, Any] = {"best_epoch": best_epoch}
         report_dir = Path(cfg.output_dir) / "reports"
@@ -273,6 +263,83 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
     return TrainResult(model_dir=model_dir, run_id=main_run.run_id, metrics=metrics,
                        history=history, baselines=baselines, registered_uri=registered,
                        tracking_error=main_run.error)
+
+
+def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits, seed: int,
+         device: torch.device, tracker: Tracker, log_fn: Callable[[str], None],
+         prefix: str = "") -> _Fit:
+    """Fine-tune ``model`` with one seed; return its best dev epoch's weights."""
+    from transformers import DataCollatorWithPadding, get_linear_schedule_with_warmup
+
+    collate = DataCollatorWithPadding(tokenizer)  # pads each batch to its own longest pair
+    train_features = _features(tokenizer, splits.train, cfg)
+    swapper = ActorSwapper(splits.train) if cfg.train.actor_swap > 0 else None
+    sampler = LengthGroupedBatches(
+        [len(f["input_ids"]) for f in train_features], cfg.train.batch_size, seed,
+        group=cfg.train.group_by_length)
+    loader = torch.utils.data.DataLoader(train_features, batch_sampler=sampler,
+                                         collate_fn=collate)
+    steps_per_epoch = len(loader)
+    total_steps = steps_per_epoch * cfg.train.epochs
+    if cfg.train.max_steps:
+        total_steps = min(total_steps, cfg.train.max_steps)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.train.learning_rate,
+                                  weight_decay=cfg.train.weight_decay)
+    scheduler = get_linear_schedule_with_warmup(
+        optimizer, math.ceil(cfg.train.warmup_ratio * total_steps), total_steps)
+    weights = _class_weights(splits.train).to(device) if cfg.train.class_weights else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    # Mixed precision: the forward pass in bfloat16 where it is safe (autocast's op lists),
+    # weights, optimizer state and the saved model in float32. No loss scaling is needed:
+    # bfloat16 has float32's exponent range.
+    autocast = ((lambda: torch.autocast(device.type, dtype=torch.bfloat16))
+                if cfg.train.precision == "bf16" else contextlib.nullcontext)
+    evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
+                                 mark_actor=cfg.encoding.mark_actor,
+                                 use_context=cfg.encoding.use_context, device=str(device))
+
+    best_f1, best_state, best_epoch, best_dev, step = -1.0, None, 0, None, 0
+    history: list[dict[str, float]] = []
+    started = time.time()
+    for epoch in range(1, cfg.train.epochs + 1):
+        model.train()
+        losses = []
+        if swapper is not None:
+            # New swaps every epoch, so each row is also seen with its own actor.
+            rows = swapper.swap(splits.train, rate=cfg.train.actor_swap, seed=seed + epoch)
+            train_features[:] = _features(tokenizer, rows, cfg)
+            sampler.lengths = [len(f["input_ids"]) for f in train_features]
+        for batch in loader:
+            batch = {k: v.to(device) for k, v in batch.items()}
+            labels = batch.pop("labels")
+            with autocast():
+                logits = model(**batch).logits
+            loss = loss_fn(logits.float(), labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.train.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+            step += 1
+            if step >= total_steps:
+                break
+        dev_eval = evaluate_examples(evaluator, splits.dev, batch_size=cfg.train.eval_batch_size)
+        dev_metrics = dev_eval[0]
+        row = {"epoch": epoch, "step": step, "train_loss": float(np.mean(losses)),
+               "dev_macro_f1": dev_metrics["macro_f1"], "dev_accuracy": dev_metrics["accuracy"]}
+        tracker.log_metrics({f"{prefix}{k}": v for k, v in row.items() if k != "epoch"},
+                            step=epoch)
+        history.append({**row, "seed": seed} if prefix else row)
+        log_fn(f"{prefix.replace('_', ' ')}epoch {epoch}: loss {row['train_loss']:.4f}  "
+               f"dev macro-F1 {row['dev_macro_f1']:.4f}  acc {row['dev_accuracy']:.4f}  "
+               f"({time.time() - started:.0f}s)")
+        if dev_metrics["macro_f1"] > best_f1:
+            best_f1, best_epoch, best_dev = dev_metrics["macro_f1"], epoch, dev_eval
+            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+        if step >= total_steps:
+            break
+    return _Fit(seed, best_state, best_epoch, best_dev, history)
 
 
 def summarize(result: TrainResult) -> str:
