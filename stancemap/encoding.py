@@ -30,6 +30,15 @@ class PairLike(Protocol):
     def mention(self) -> str: ...
 
 
+def mention_pattern(mention: str) -> re.Pattern[str]:
+    """Whole-word, case-blind occurrences of ``mention``: where the marker goes.
+
+    >>> [m.group(0) for m in mention_pattern("EU").finditer("The EU and eu, not EUR.")]
+    ['EU', 'eu']
+    """
+    return re.compile(rf"(?<!\w){re.escape(mention)}(?!\w)", re.IGNORECASE)
+
+
 def mark_mention(text: str, mention: str) -> str:
     """Wrap every whole-word occurrence of ``mention`` in ``text`` with markers.
 
@@ -44,8 +53,7 @@ def mark_mention(text: str, mention: str) -> str:
     mention = mention.strip()
     if not mention:
         return text
-    pattern = re.compile(rf"(?<!\w){re.escape(mention)}(?!\w)", re.IGNORECASE)
-    return pattern.sub(lambda m: f"{MARK_OPEN} {m.group(0)} {MARK_CLOSE}", text)
+    return mention_pattern(mention).sub(lambda m: f"{MARK_OPEN} {m.group(0)} {MARK_CLOSE}", text)
 
 
 def pair_text(

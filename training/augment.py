@@ -20,13 +20,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from stancemap.encoding import mention_pattern
 from stancemap.records import Example
-
-
-def _pattern(mention: str) -> re.Pattern[str]:
-    # The same whole-word, case-blind match that the encoding's marker uses.
-    return re.compile(rf"(?<!\w){re.escape(mention)}(?!\w)", re.IGNORECASE)
-
 
 _DETERMINER = re.compile(r"(?i)^(the|a|an|its|their|his|her)\s")
 _THE_BEFORE = re.compile(r"(?i)\bthe\s+$")
@@ -41,7 +36,7 @@ def _slot(ex: Example) -> tuple[str, bool] | None:
     is left alone.
     """
     mention = ex.mention.strip()
-    match = _pattern(mention).search(ex.text) if mention else None
+    match = mention_pattern(mention).search(ex.text) if mention else None
     if match is None or _DETERMINER.match(mention):
         return None
     after = ex.text[match.end():match.end() + 2]
@@ -95,12 +90,12 @@ class ActorSwapper:
         slot = _slot(ex)
         if slot is None:
             return None
-        pattern = _pattern(ex.mention.strip())
+        pattern = mention_pattern(ex.mention.strip())
         choices = [p for p in self.pool.get(slot, []) if p[0] != ex.actor]
         if not choices:
             return None
         actor, mention = rng.choice(choices)
-        present = _pattern(mention)
+        present = mention_pattern(mention)
         if present.search(ex.text) or (ex.context and present.search(ex.context)):
             return None
 

@@ -148,7 +148,6 @@ def average_weights(states: Sequence[Mapping[str, torch.Tensor]]) -> dict[str, t
 class _Fit:
     """One seed's fine-tune: its best dev epoch's weights and what it measured."""
 
-    seed: int
     state: dict[str, torch.Tensor]
     best_epoch: int
     best_dev: tuple  # (metrics, labels, scores) of the best epoch, from evaluate_examples
@@ -206,13 +205,16 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
                           **{f"version.{k}": v for k, v in package_versions().items()}})
         tracker.log_dict(resolved, "config.yaml")
 
+        # Tokenized once; every seed of a soup trains on the same rows (or swaps of them).
+        features = _features(tokenizer, splits.train, cfg)
+        swapper = ActorSwapper(splits.train) if cfg.train.actor_swap > 0 else None
         fits = []
         for seed in seeds:
             model = new_model(seed)
             # A soup's members log their epochs under their seed; a single run as before.
             prefix = f"seed{seed}_" if len(seeds) > 1 else ""
-            fits.append(_fit(model, tokenizer, cfg, splits, seed, device, tracker, log_fn,
-                             prefix))
+            fits.append(_fit(model, tokenizer, cfg, splits, features, swapper, seed, device,
+                             tracker, log_fn, prefix))
         history = [row for fit in fits for row in fit.history]
         if len(fits) == 1:
             model.load_state_dict(fits[0].state)
@@ -265,15 +267,19 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
                        tracking_error=main_run.error)
 
 
-def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits, seed: int,
+def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits,
+         features: list[dict[str, Any]], swapper: ActorSwapper | None, seed: int,
          device: torch.device, tracker: Tracker, log_fn: Callable[[str], None],
          prefix: str = "") -> _Fit:
-    """Fine-tune ``model`` with one seed; return its best dev epoch's weights."""
+    """Fine-tune ``model`` with one seed; return its best dev epoch's weights.
+
+    ``features`` are the tokenized training rows; with a ``swapper`` they are replaced by
+    freshly swapped rows each epoch, in a copy, so the caller's list stays as it was.
+    """
     from transformers import DataCollatorWithPadding, get_linear_schedule_with_warmup
 
     collate = DataCollatorWithPadding(tokenizer)  # pads each batch to its own longest pair
-    train_features = _features(tokenizer, splits.train, cfg)
-    swapper = ActorSwapper(splits.train) if cfg.train.actor_swap > 0 else None
+    train_features = list(features)
     sampler = LengthGroupedBatches(
         [len(f["input_ids"]) for f in train_features], cfg.train.batch_size, seed,
         group=cfg.train.group_by_length)
@@ -339,7 +345,7 @@ def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits, seed: int,
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         if step >= total_steps:
             break
-    return _Fit(seed, best_state, best_epoch, best_dev, history)
+    return _Fit(best_state, best_epoch, best_dev, history)
 
 
 def summarize(result: TrainResult) -> str:
