@@ -229,8 +229,9 @@ def drop_modifiers(mentions: Sequence[ProposalMention], named: Sequence[Proposal
 _HEAD_STOP = re.compile(
     r"\s(?:of|on|for|to|in|with|by|from|at|against|over|under|into|that|which|\()\s"
     # "bill allowing couples ..." ends the head at the -ing word; in "food advertising ban"
-    # the -ing word only modifies the last word, which is the head.
-    r"|\s\w+ing\s(?=\S+\s+\S)|\s\(")
+    # the -ing word only modifies the last word, which is the head. A name that opens on
+    # the -ing word ("Paving of the highway") has it as its head.
+    r"|(?<=\w)\s\w+ing\s(?=\S+\s+\S)|\s\(")
 # Verbs that open an alias naming an action ("renew the arms embargo"): the noun after
 # them is what is acted on, not the proposal, so it is no head noun ("the mission").
 _ACTION_VERBS = frozenset("""
@@ -271,8 +272,13 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
         if _is_action(phrase):
             continue
         stem = _HEAD_STOP.split(f" {phrase} ", maxsplit=1)[0].split()
-        if not stem or not stem[-1].isalpha() or stem[-1][0].isupper() and len(stem) > 1:
+        if len(stem) > 1 and any(c.isdigit() for c in stem[-1]) and stem[-2].lower() in TRIGGERS:
+            stem.pop()  # "Senate Bill 214": the number names the bill, the head is "Bill"
+        if not stem or not stem[-1].isalpha():
             continue
+        if stem[-1][0].isupper() and len(stem) > 1 and stem[-1].lower() not in TRIGGERS:
+            continue  # a word of a name ("Food Council"), unless it is a proposal noun
+        # ("the Paris Agreement", "Senate Bill 214": "the agreement", "the bill")
         # The head, and trigger nouns modifying it ("hostile takeover bid": "the takeover").
         candidates = {stem[-1].lower()} | {w.lower() for w in stem[:-1] if w.lower() in TRIGGERS}
         for head in candidates - _NOT_HEADS - _OFFICES:

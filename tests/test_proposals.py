@@ -127,6 +127,24 @@ def test_an_ing_modifier_does_not_end_the_head() -> None:
     assert sorted(head_nouns(AD_BAN)) == ["ban", "bans"]  # not "food"
 
 
+def test_a_name_opening_on_an_ing_noun_has_it_as_head() -> None:
+    from stancemap.inference.proposals import head_nouns
+
+    paving = ProposalSpec("paving", "Paving of the coast highway", ("N-7", "Paving the N-7"))
+    assert sorted(head_nouns(paving)) == ["paving", "pavings"]  # not "the" from the alias
+    text = "Lisbon will pave the N-7. Porto asked lawmakers to back the paving."
+    assert [m.text for m in match_proposals(text, [paving])] == ["N-7", "the paving"]
+
+
+def test_a_numbered_bill_is_headed_by_its_noun() -> None:
+    from stancemap.inference.proposals import head_nouns
+
+    bill = ProposalSpec("sb-214", "Senate Bill 214 on social media for minors", ("SB 214",))
+    assert sorted(head_nouns(bill)) == ["bill", "bills"]
+    text = "The Senate passed SB 214. The governor said she would veto the bill."
+    assert [m.text for m in match_proposals(text, [bill])] == ["SB 214", "the bill"]
+
+
 def test_a_capitalised_head_inside_a_name_is_no_reference() -> None:
     tax = ProposalSpec("fuel-tax", "Fuel tax on diesel", ("fuel tax",))
     text = "The fuel tax was tabled. The Tax Justice Network said the tax was too low."
