@@ -401,7 +401,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     nominal = any(not r[2].lower().startswith("it") for r in refs) or (
         quoted_speaker and not refs)
     # "the levies", "the duties" name one measure as often as several
-    plural = any(_is_plural_reference(r[2]) and _singular(r[2].split()[-1]) not in _KINDS[2]
+    plural = any(_is_plural_reference(r[2]) and _singular(r[2].split()[-1]) not in _CHARGES
                  for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
@@ -423,9 +423,11 @@ def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
-_KINDS = (frozenset("deal agreement accord pact arrangement settlement treaty offer".split()),
+_KINDS = (frozenset("""deal agreement accord pact arrangement settlement treaty offer
+                     merger takeover acquisition transaction tie-up""".split()),
           frozenset("bill law legislation act amendment".split()),
           frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))
+_CHARGES = _KINDS[-1]
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste
 # incinerator on a hillside"), not one that merely names it ("a fund for residents near
 # the incinerator").
@@ -445,14 +447,21 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def _of_kind(mention: ProposalMention, kind: frozenset[str]) -> bool:
+def _of_kind(mention: ProposalMention, kind: frozenset[str], *, by_head: bool = False) -> bool:
     """Is the proposal named by a noun of ``kind`` ("pay deal" is a deal)? A kind may
-    also be a set of proposal ids (those put to a vote)."""
+    also be a set of proposal ids (those put to a vote). ``by_head``: only the head noun
+    of its name or mention counts, so "sale of branches as a merger remedy" is no merger.
+
+    >>> sale = ProposalMention(0, 11, "branch sale", "sale", "Sale of branches as a merger remedy")
+    >>> _of_kind(sale, _KINDS[0]), _of_kind(sale, _KINDS[0], by_head=True)
+    (True, False)
+    """
     if mention.proposal_id in kind:
         return True
-    if kind is _FACILITIES:
-        heads = head_nouns(ProposalSpec(mention.proposal_id, mention.proposal))
-        return bool(kind & set(heads))
+    if kind is _FACILITIES or by_head:
+        heads = head_nouns(ProposalSpec(mention.proposal_id, mention.proposal,
+                                        () if kind is _FACILITIES else (mention.text,)))
+        return any(_singular(h) in kind for h in heads)
     words = re.findall(r"[a-z]+", f"{mention.proposal} {mention.text}".lower())
     return any(_singular(w) in kind for w in words)
 
@@ -507,7 +516,10 @@ def _referent(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         kinds = [k for k in kinds if k is not _VOTED] + [frozenset(
             p.proposal_id for j in voted for p in by_sentence[j][1])]
     if kinds:
-        fitting = [p for p in earlier if any(_of_kind(p, kind) for kind in kinds)]
+        # A proposal whose head is of the kind ("the transaction": the merger) before one
+        # that only names the kind ("a branch sale as a merger remedy")
+        fitting = ([p for p in earlier if any(_of_kind(p, k, by_head=True) for k in kinds)]
+                   or [p for p in earlier if any(_of_kind(p, kind) for kind in kinds)])
         if not fitting and all(kind is _FACILITIES for kind in kinds):
             return []  # "the plant's reactor" with no plant proposed: the plant that stands
         if fitting:  # else no proposal is of that kind: fall back to the usual choice

@@ -251,3 +251,12 @@ def test_a_state_is_shown_to_the_classifier_with_the_body_that_speaks_for_it(nlp
     assert ("toll", "China's commerce ministry") in marked
     # a possessive that names no body ("China's exports") marks the name alone
     assert all(m == "China" for pid, m in marked if pid == "fare-cap")
+
+
+def test_a_merger_by_another_name_is_the_merger_not_a_remedy_naming_it(nlp) -> None:
+    specs = [ProposalSpec("merger", "Merger of Nordbank and Fjordbank", ("merger of Nordbank",)),
+             ProposalSpec("sale", "Sale of 40 branches as a merger remedy", ("branch sale",))]
+    text = ("Regulators are studying the merger of Nordbank and Fjordbank. Nordbank has "
+            "offered a branch sale. The Kragh Trust recommended the transaction on Monday.")
+    found = {(a, p) for a, p in _pairs_with(nlp, text, specs) if a == "Kragh Trust"}
+    assert found == {("Kragh Trust", "merger")}
