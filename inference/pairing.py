@@ -425,7 +425,8 @@ def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
 _KINDS = (frozenset("""deal agreement accord pact arrangement settlement treaty offer
                      merger takeover acquisition transaction tie-up""".split()),
-          frozenset("bill law legislation act amendment".split()),
+          frozenset("bill law legislation act".split()),
+          frozenset({"amendment"}),  # "the law" is the bill, not an amendment to it
           frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))
 _CHARGES = _KINDS[-1]
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste

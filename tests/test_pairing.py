@@ -260,3 +260,12 @@ def test_a_merger_by_another_name_is_the_merger_not_a_remedy_naming_it(nlp) -> N
             "offered a branch sale. The Kragh Trust recommended the transaction on Monday.")
     found = {(a, p) for a, p in _pairs_with(nlp, text, specs) if a == "Kragh Trust"}
     assert found == {("Kragh Trust", "merger")}
+
+
+def test_the_law_is_the_bill_not_an_amendment_to_it(nlp) -> None:
+    specs = [ProposalSpec("bill", "Senate Bill 12 on phone bans in schools", ("SB 12",)),
+             ProposalSpec("amend", "Amendment exempting high schools", ("high-school exemption",))]
+    text = ("The Senate passed SB 12. Its author will offer a high-school exemption later. "
+            "The Parents Union said it would sue to block the law.")
+    found = {(a, p) for a, p in _pairs_with(nlp, text, specs) if a == "Parents Union"}
+    assert found == {("Parents Union", "bill")}
