@@ -34,7 +34,7 @@ _ROLE_REF = re.compile(rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}({ROLE_NOUNS})\b")
 _ORG_REF = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:([a-z]+)\s+)?"
                       r"(party|department|ministry|commission|company|bank|council|union|"
                       r"federation|association|agency|court|committee|group|forum|board|fund|"
-                      r"alliance|bloc|organisation|organization)\b")
+                      r"alliance|bloc|organisation|organization|province|prefecture)\b")
 _LEGISLATURE = re.compile(r"\b(?:Parliament|Assembly|Congress|Senate|Diet|Legislature)$")
 _LAWMAKERS = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:Lawmakers|Legislators|MPs)\b")
 # "the two companies", "both sides": the two actors last named together ("X and Y").
@@ -43,6 +43,7 @@ _PAIR_REF = re.compile(r"\b(?:[Tt]he\s+two|[Bb]oth)\s+(?:companies|firms|carrier
                        r"lenders|insurers|utilities|operators)\b")
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|to|into|between|near|across|with|of|for|"
                                 r"on|by)\s+(?:the\s+)?$")
+_LOCAL_GOVERNMENT = re.compile(r"\b(?:Province|Prefecture)\b")
 # "the city" is the city's government named before ("Osaka Metropolitan Government").
 _CITY_REF = re.compile(r"\b[Tt]he\s+city\b(?!['\u2019])")
 _CITY_GOVERNMENT = re.compile(r"\b(?:Metropolitan|City|Municipal)\s+(?:Government|Hall)\b"
@@ -119,7 +120,9 @@ def one_name_per_actor(
                                       affiliation=named.affiliation)
     # "the department", "the party": the last organisation whose name has that word; so is
     # "her party" ("Aasen said her party would vote for it"), a person's own body.
-    orgs = [m for m in resolved if m.actor_type == "organisation"]
+    # "the province" likewise: the "Province of Utrecht" named before (a place that acts)
+    orgs = [m for m in resolved if m.actor_type == "organisation" or (
+        m.actor_type == "place" and _LOCAL_GOVERNMENT.search(m.actor))]
     for ref in _ORG_REF.finditer(text):
         if _overlaps(ref.start(), ref.end(), taken):
             continue

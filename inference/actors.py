@@ -56,7 +56,8 @@ GROUP_NOUNS = ("farmers|fishermen|residents|workers|activists|protesters|lawmake
                "students|doctors|nurses|teachers|retailers|employers|producers|growers|"
                "environmentalists|voters|citizens|groups|industry|shipowners|airlines|banks")
 _GROUP = re.compile(
-    r"\b(?:(?i:opposition|ruling|governing|conservative|liberal|progressive|centrist|"
+    # a party or country may come first: "Peronist opposition lawmakers"
+    r"\b(?:(?:[A-Z][a-z]+\s+)?(?i:opposition|ruling|governing|conservative|liberal|progressive|centrist|"
     r"right-wing|left-wing|Democratic|Republican|Labour|Labor|Green|coalition)\s+"
     r"(?:lawmakers|legislators|MPs|senators|parties|politicians|members|"
     r"(?i:coalition|bloc|alliance|camp))"  # "the opposition Coalition" (Australia's)
@@ -75,7 +76,7 @@ _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
     r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
     r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
-    r"|presidential\s+office|state\s+department|government"
+    r"|presidential\s+office|state\s+department|government|cabinet"
     # a finance ministry by its other name; not "Treasury bonds" nor a title
     r"|treasury(?!\s+(?:bonds?|bills?|yields?|notes?|securities|[Ss]ecretary|[Mm]inister)\b))\b",
     re.IGNORECASE)
@@ -745,7 +746,7 @@ def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str |
         out.add(ActorMention(start, m.end(), phrase, name, "group"))
     for m in _BODY.finditer(text):
         country = _nearby_country(text, m.start(), m.end(), table) or home
-        if country is None and m.group(0).lower().endswith("government"):
+        if country is None and m.group(0).lower().endswith(("government", "cabinet")):
             continue  # whose government? without a country it names no one
         if country is None:
             out.add(ActorMention(m.start(), m.end(), m.group(0),

@@ -250,6 +250,7 @@ government governments council councils party parties ministry ministries union 
 courts commission parliament assembly congress senate country countries state states people
 group groups company companies board agency committee federation association authority
 authorities administration office city cities side it its part parts vote votes proposed
+province provinces region regions municipality municipalities prefecture county
 """.split())
 
 
@@ -336,7 +337,8 @@ def match_head_references(
     if not vocab:
         return []
     pattern = re.compile(
-        rf"\b(?:{_DETERMINERS})\s+((?:[\w-]+\s+){{0,2}}?)({'|'.join(map(re.escape, vocab))})\b",
+        rf"\b(?:{_DETERMINERS})\s+((?:[\w'\u2019-]+\s+){{0,2}}?)"  # "the city's toll"
+        rf"({'|'.join(map(re.escape, vocab))})\b",
         re.IGNORECASE)
     found = []
     for m in pattern.finditer(text):

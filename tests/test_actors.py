@@ -479,3 +479,18 @@ def test_the_company_is_the_last_company_named(nlp) -> None:
             "Monday. Its chief, Ola Dahl, said the company would back the fee.")
     found = {m.text: m.actor for m in actors(nlp, text)}
     assert found.get("the company") == "Vanta Freight Lines"  # not the union
+
+
+def test_a_party_word_before_opposition_lawmakers_is_part_of_the_group(nlp) -> None:
+    text = "Peronist opposition lawmakers this week introduced a bill on fortunes."
+    found = canon(actors(nlp, text))
+    assert found["Peronist opposition lawmakers"] == "peronist opposition lawmakers"
+
+
+def test_the_cabinet_and_the_province_are_the_bodies_named_for_them(nlp) -> None:
+    text = ("UTRECHT, Netherlands (Reuters) - The Province of Utrecht said it would pay for "
+            "buses. Minister Evert Lindhout said the cabinet was still assessing the toll. "
+            "A provincial official said the province had no view on the toll.")
+    found = canon(actors(nlp, text, home="Netherlands"))  # the scorer's home: the dateline's
+    assert found["the cabinet"] == "Netherlands"
+    assert found["the province"] == "Province of Utrecht"

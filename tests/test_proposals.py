@@ -241,3 +241,13 @@ def test_a_head_that_only_modifies_the_next_noun_is_no_reference() -> None:
     assert [m.text for m in found] == ["tax on bank transfers", "its tax"]
     kept = drop_modifiers(found, match_proposals(text, [tax], heads=False), load_spacy()(text))
     assert [m.text for m in kept] == ["tax on bank transfers"]
+
+
+def test_a_possessive_may_describe_a_reference_and_a_province_is_no_head() -> None:
+    toll = ProposalSpec("toll", "Utrecht congestion toll", ("congestion toll",))
+    buses = ProposalSpec("buses", "Province of Utrecht's bus subsidy", ("bus subsidy",))
+    text = ("Utrecht proposed a congestion toll and the province a bus subsidy. The province "
+            "had no view on the city's toll.")
+    found = [(m.text, m.proposal_id) for m in match_proposals(text, [toll, buses])]
+    assert found == [("congestion toll", "toll"), ("bus subsidy", "buses"),
+                     ("the city's toll", "toll")]
