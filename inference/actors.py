@@ -242,10 +242,30 @@ def _trim_entities_at(doc: Any, boundary: int) -> None:
         doc.ents = ents
 
 
+# Capitalised words before a name that are titles, not first names ("Health Secretary").
+_TITLE_WORDS = re.compile(rf"(?i:{_ROLE_NOUNS}|undersecretary|general|deputy|vice|prime|"
+                          r"professor|prof|dr|mr|mrs|ms|sir|dame|lord|king|queen|prince|"
+                          r"princess|sheikh|bishop|cardinal|pope|rev|captain|colonel|"
+                          r"coordinator|counsel|adviser|advisor|ceo)")
+
+
+def _with_first_name(doc: Any, ent: Any, table: ActorTable) -> Any:
+    """A two-word PERSON with the capitalised name word the small NER model left out
+    before it: "co-chair Ana Lucia Ferreira" is tagged "Lucia Ferreira"."""
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    if (prev is not None and len(ent) == 2 and prev.pos_ == "PROPN" and prev.is_alpha
+            and prev.is_title and not prev.ent_type_ and prev.text not in _NOT_NAME_WORDS
+            and not _TITLE_WORDS.fullmatch(prev.text) and table.lookup(prev.text) is None
+            and table.demonym(prev.text) is None):
+        return doc[ent.start - 1:ent.end]
+    return ent
+
+
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, out.taken):
             continue
+        ent = _with_first_name(doc, ent, table)
         name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", ent.text).strip(" '\u2019")
         name = re.sub(r"['\u2019]s$", "", name)
         if not name or table.lookup(name) is not None:

@@ -494,3 +494,11 @@ def test_the_cabinet_and_the_province_are_the_bodies_named_for_them(nlp) -> None
     found = canon(actors(nlp, text, home="Netherlands"))  # the scorer's home: the dateline's
     assert found["the cabinet"] == "Netherlands"
     assert found["the province"] == "Province of Utrecht"
+
+
+def test_a_first_name_the_ner_left_out_joins_the_person(nlp) -> None:
+    text = ("The draft, circulated by negotiations co-chair Ana Lucia Ferreira, drops the "
+            "clause, Health Secretary Ruth Ellery said.")
+    found = canon(actors(nlp, text))
+    assert found["Ana Lucia Ferreira"] == "Ana Lucia Ferreira"
+    assert found["Ruth Ellery"] == "Ruth Ellery"  # a title is no first name
