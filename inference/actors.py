@@ -216,8 +216,10 @@ def find_actors(
 
 
 # "Lagos-based Okonkwo Holdings", "a Dublin-registered fund": the place only says where
-# the next actor is, as a compound adjective; it takes no stance.
-_PLACE_OF = re.compile(r"-(?:based|born|registered|headquartered|listed)\b")
+# the next actor is, as a compound adjective; it takes no stance. Nor does the owner in "a
+# WHO-run fund" ("U.S.-backed", by contrast, is a stance and stays).
+_PLACE_OF = re.compile(r"-(?:based|born|registered|headquartered|listed|run|owned|operated|"
+                       r"managed|funded)\b")
 
 
 def _trim_entities_at(doc: Any, boundary: int) -> None:

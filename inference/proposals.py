@@ -59,7 +59,7 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:back|backs|backed|support|supports|supported|oppose|opposes|opposed|reject|"
     r"rejects|rejected|against|approve|approved|block|blocked|veto|vetoed|endorse|endorsed|"
     r"sign|signed|accept|accepted|scrap|scrapped|criticised|criticized|welcomed|welcome|"
-    r"denounced|condemned|praised|defended|favour|favor|on|about)\s+(it)\b",
+    r"denounced|condemned|praised|defended|favour|favor|on|about|rule|rules|ruled)\s+(it)\b",
     re.IGNORECASE,
 )
 

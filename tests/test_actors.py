@@ -502,3 +502,10 @@ def test_a_first_name_the_ner_left_out_joins_the_person(nlp) -> None:
     found = canon(actors(nlp, text))
     assert found["Ana Lucia Ferreira"] == "Ana Lucia Ferreira"
     assert found["Ruth Ellery"] == "Ruth Ellery"  # a title is no first name
+
+
+def test_the_owner_in_a_compound_adjective_takes_no_stance(nlp) -> None:
+    text = "Jakarta wants fees paid into a WHO-run fund, while a U.S.-owned firm objects."
+    found = canon(actors(nlp, text))
+    assert "Jakarta" in found
+    assert "WHO" not in found and "U.S." not in found

@@ -251,3 +251,7 @@ def test_a_possessive_may_describe_a_reference_and_a_province_is_no_head() -> No
     found = [(m.text, m.proposal_id) for m in match_proposals(text, [toll, buses])]
     assert found == [("congestion toll", "toll"), ("bus subsidy", "buses"),
                      ("the city's toll", "toll")]
+
+
+def test_ruling_it_out_refers_back() -> None:
+    assert [r[2] for r in back_references("The minister ruled it out flatly.")] == ["it"]
