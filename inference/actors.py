@@ -268,6 +268,8 @@ def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
         if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, out.taken):
             continue
         ent = _with_first_name(doc, ent, table)
+        if len(ent) > 1 and _TITLE_WORDS.fullmatch(ent[-1].text):
+            continue  # "Mendoza Governor" (before "Lucia Araoz"): a title, not a person
         name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", ent.text).strip(" '\u2019")
         name = re.sub(r"['\u2019]s$", "", name)
         if not name or table.lookup(name) is not None:

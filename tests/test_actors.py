@@ -509,3 +509,15 @@ def test_the_owner_in_a_compound_adjective_takes_no_stance(nlp) -> None:
     found = canon(actors(nlp, text))
     assert "Jakarta" in found
     assert "WHO" not in found and "U.S." not in found
+
+
+def test_a_place_and_title_tagged_as_a_person_is_no_person(nlp) -> None:
+    from stancemap.inference.actors import _Collector, _people
+
+    text = "Cordoba backed it, while Mendoza Governor Lucia Araoz warned against it."
+    doc = nlp(text)
+    # the small model tags "Mendoza Governor" as a PERSON; it is the title of the next name
+    doc.ents = [doc.char_span(25, 41, label="PERSON"), doc.char_span(42, 53, label="PERSON")]
+    out = _Collector((), 0)
+    _people(text, doc, default_table(), out)
+    assert [m.text for m in out.mentions] == ["Lucia Araoz"]
