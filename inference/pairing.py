@@ -135,7 +135,12 @@ def _speaker(sentence: Sentence, actors: Sequence[ActorMention],
     return None, None
 
 
-_LEAD_PRONOUN = re.compile(r"(He|She|They)\s+(?:also\s+|later\s+|then\s+)?[a-z]")
+# A time phrase may come first ("On Monday he asked ..."), and a closing ", she said."
+# makes the sentence hers as well.
+_LEAD_PRONOUN = re.compile(
+    r"(?:(?:On|By|Last|Earlier|Later)\s+[A-Za-z]+(?:\s+\d+)?,?\s+)?(?i:(He|She|They))\s+"
+    r"(?:also\s+|later\s+|then\s+)?[a-z]")
+_CLOSING_PRONOUN = re.compile(r",\s+(he|she)\s+(?:said|added|says)\.$")
 # "It" opens as many sentences about a proposal ("It would raise fares") as about a body,
 # so it stands for a body only before a verb of speaking or taking a stance.
 _LEAD_IT = re.compile(
@@ -164,16 +169,17 @@ def pronoun_subject(sentence: Sentence,
     >>> pronoun_subject(s, [ag]).text
     'They'
     """
-    m = _LEAD_PRONOUN.match(sentence.text) or _LEAD_IT.match(sentence.text)
+    m = (_LEAD_PRONOUN.match(sentence.text) or _LEAD_IT.match(sentence.text)
+         or _CLOSING_PRONOUN.search(sentence.text))
     if m is None:
         return None
-    if m.group(1) in ("They", "It"):
+    if m.group(1).capitalize() in ("They", "It"):
         pool = [a for a in recent if a.actor_type != "person" and a.role == "subject"]
     else:
         pool = [a for a in recent if a.actor_type == "person"]
     if not pool:
         return None
-    start = sentence.start
+    start = sentence.start + m.start(1)
     return replace(pool[-1], start=start, end=start + len(m.group(1)), text=m.group(1),
                    role="subject")
 

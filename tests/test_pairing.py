@@ -269,3 +269,12 @@ def test_the_law_is_the_bill_not_an_amendment_to_it(nlp) -> None:
             "The Parents Union said it would sue to block the law.")
     found = {(a, p) for a, p in _pairs_with(nlp, text, specs) if a == "Parents Union"}
     assert found == {("Parents Union", "bill")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "On Monday she rejected the congestion toll.",
+    "Her ministry would reject the congestion toll, she said.",
+])
+def test_a_pronoun_after_a_time_phrase_or_in_a_closing_attribution(nlp, sentence) -> None:
+    found = pairs(nlp, f"Transport Minister Ana Lima spoke to reporters. {sentence}")
+    assert ("Ana Lima", "toll", "sentence") in found
