@@ -40,8 +40,8 @@ convention protocol charter mandate referendum subsidy cap quota pipeline
 BACK_REFERENCE = re.compile(
     r"\b(?:the|this|that|these|those|such a|the proposed|the draft)\s+"
     # one describing word may come between: "the final text", "the committee vote", and it
-    # may be a possessive: "the council's vote"
-    r"(?:[a-z][\w-]*(?:['\u2019]s)?\s+)?"
+    # may be a possessive: "the council's vote", "the conservatives' proposal"
+    r"(?:[a-z][\w-]*(?:['\u2019]s|(?<=s)['\u2019])?\s+)?"
     # or a sum: "the $1.9 billion project", "the 2 billion euro deal"
     r"(?:[$\u20ac\u00a3]?\d[\d.,]*\s+(?:million|billion|trillion)?\s*(?:[a-z]+\s+)?)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"

@@ -255,3 +255,9 @@ def test_a_possessive_may_describe_a_reference_and_a_province_is_no_head() -> No
 
 def test_ruling_it_out_refers_back() -> None:
     assert [r[2] for r in back_references("The minister ruled it out flatly.")] == ["it"]
+
+
+def test_a_plural_possessive_may_describe_a_reference() -> None:
+    found = [r[2] for r in back_references("He would not say if he could live with the "
+                                           "conservatives' proposal.")]
+    assert found == ["the conservatives' proposal"]
