@@ -745,6 +745,9 @@ def _demonyms(text: str, table: ActorTable, out: _Collector) -> None:
             pass  # "the Americans" is usually a sports team or people, not a state stance
 
 
+_NAMED_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!The\b|A\b|An\b)[A-Z][\w&-]+\s+$")
+
+
 def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str | None) -> None:
     for m in _GROUP.finditer(text):
         words = m.group(0).split()
@@ -761,6 +764,8 @@ def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str |
         if not words or _COUNTED.fullmatch(words[0]):
             continue  # "the two unions", "14 groups": bodies named before, counted again
         start = m.end() - len(" ".join(words))
+        if _NAMED_BEFORE.search(text, 0, start) and "'" in m.group(0) + "\u2019":
+            continue  # "The Medef employers' federation": what the name before it is
         phrase = text[start:m.end()]
         first = phrase.split()[0]
         name = phrase

@@ -521,3 +521,10 @@ def test_a_place_and_title_tagged_as_a_person_is_no_person(nlp) -> None:
     out = _Collector((), 0)
     _people(text, doc, default_table(), out)
     assert [m.text for m in out.mentions] == ["Lucia Araoz"]
+
+
+def test_a_trade_group_after_a_name_is_what_that_name_is(nlp) -> None:
+    found = canon(actors(nlp, "The Medef employers' federation dismissed the levy, and a "
+                              "teachers' union backed it."))
+    assert "Medef" in found and "employers' federation" not in found
+    assert "teachers' union" in found  # no name before it: a group of its own
