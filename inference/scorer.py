@@ -339,7 +339,8 @@ class ArticleScorer:
         docs = self.nlp.pipe([parse_text(a.text) for a in articles])
         analyses = [self.analyze(a, doc) for a, doc in zip(articles, docs)]
         pairs = [
-            {"text": c.sentence.text, "actor": c.actor.actor, "proposal": self._proposal_text(c),
+            {"text": c.sentence.text, "actor": c.actor.actor,
+             "proposal": self.proposal_text_for(c),
              "actor_mention": c.mention, "context": c.context if self.context else None}
             for an in analyses for c in an.candidates]
         probs = (self.classifier.predict_proba(pairs, batch_size=self.batch_size)
@@ -352,7 +353,7 @@ class ArticleScorer:
             k += n
         return rows
 
-    def _proposal_text(self, candidate: Candidate) -> str:
+    def proposal_text_for(self, candidate: Candidate) -> str:
         """How the classifier is told which proposal is meant (see ``proposal_text``)."""
         words = candidate.proposal_mention
         if self.proposal_text == "mention" and words and not words.lower().startswith(

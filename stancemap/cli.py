@@ -7,6 +7,7 @@
                        [--config configs/score.yaml] [--on-error skip|fail] ...
     stancemap evaluate-articles --model MODEL --articles FILE --gold FILE [--part dev]
     stancemap data stats FILE [FILE ...]
+    stancemap data article-rows --articles FILE --gold FILE --part dev --output FILE
 """
 
 from __future__ import annotations
@@ -180,6 +181,25 @@ def _cmd_data_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_article_rows(args: argparse.Namespace) -> int:
+    from stancemap.inference.scorer import ArticleScorer
+    from stancemap.labels import LABELS
+    from stancemap.tables import write_rows
+    from stancemap.training.article_rows import article_training_rows
+
+    # Rows come from the pairing alone: no model is loaded.
+    scorer = ArticleScorer(None, proposals=args.proposals,  # type: ignore[arg-type]
+                           actor_aliases=args.actors)
+    exclude = {a.strip() for a in (args.exclude or "").split(",") if a.strip()}
+    rows = article_training_rows(scorer, args.articles, args.gold, part=args.part,
+                                 exclude=exclude)
+    count = write_rows(args.output, rows)
+    labels = {label: sum(r["label"] == label for r in rows) for label in LABELS}
+    print(f"{count} rows from {len({r['doc_id'] for r in rows})} articles -> {args.output} "
+          f"({', '.join(f'{k} {v}' for k, v in labels.items())})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stancemap", description="Who stands where on what in the news.")
@@ -252,6 +272,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="file format or adapter (default: suffix)")
     p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     p.set_defaults(func=_cmd_data_stats)
+    p = data_sub.add_parser(
+        "article-rows", help="training rows from articles with gold tuples (the pairs the "
+                             "scorer makes, labelled by gold); never from held-out articles")
+    p.add_argument("--articles", required=True, help="articles file (with a 'part' field)")
+    p.add_argument("--gold", required=True, help="gold JSONL: doc_id, actor, proposal_id, label")
+    p.add_argument("--proposals", help="proposals YAML (id, name, aliases)")
+    p.add_argument("--actors", help="your own actor aliases (YAML)")
+    p.add_argument("--part", help="only articles of this part (e.g. dev)")
+    p.add_argument("--exclude", help="comma-separated article ids to leave out")
+    p.add_argument("--output", required=True, help="JSONL, CSV or Parquet file to write")
+    p.set_defaults(func=_cmd_data_article_rows)
     return parser
 
 

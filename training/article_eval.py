@@ -103,7 +103,8 @@ def _mistakes(gold: Mapping[Key, str], pred: Mapping[Key, str],
     return out
 
 
-def _part(row: Mapping[str, Any]) -> str | None:
+def article_part(row: Mapping[str, Any]) -> str | None:
+    """The part (``dev``, ``heldout``) an article row belongs to, if it names one."""
     return next((str(row[f]) for f in PART_FIELDS if row.get(f) is not None), None)
 
 
@@ -122,8 +123,8 @@ def evaluate_articles(
     for line, row in read_articles(articles_path):
         if isinstance(row, DataError):
             raise row
-        parts.add(_part(row))
-        if part is None or _part(row) == part:
+        parts.add(article_part(row))
+        if part is None or article_part(row) == part:
             try:
                 articles.append(as_article(row, line))
             except DataError as err:
