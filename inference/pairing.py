@@ -79,6 +79,12 @@ class Candidate:
     via: str = "sentence"
     context: str | None = None
     proposal_mention: str | None = None  # the sentence's own words for the proposal, if any
+    text: str | None = None  # what the classifier reads, when not the whole sentence
+
+    @property
+    def classifier_text(self) -> str:
+        """The words the classifier reads: the sentence, or its clause for this proposal."""
+        return self.text or self.sentence.text
 
 
 def marked_phrase(actor: ActorMention, text: str) -> str:
@@ -258,8 +264,19 @@ def make_candidates(
                 if doc is not None and via == "sentence" and len(targets) > 1 and not any(
                         linked(doc, actor, p, others) for p in s_props if p.proposal_id == pid):
                     continue
-                add(Candidate(sentence, actor, pid, name, marked_phrase(actor, article_text),
-                              via, context, words))
+                mention, own = marked_phrase(actor, article_text), None
+                if doc is not None and via == "sentence" and len(targets) > 1:
+                    # Read only this proposal's clause, with a mention of the actor in it
+                    own = own_clause(doc, sentence, next(
+                        p for p in s_props if p.proposal_id == pid), [
+                        p for p in s_props if p.proposal_id != pid])
+                    shown = [marked_phrase(a, article_text) for a in s_actors
+                             if a.actor == actor.actor]
+                    mention = next((m for m in shown if own and m.lower() in own.lower()),
+                                   mention)
+                    if own and mention.lower() not in own.lower():
+                        own = None
+                add(Candidate(sentence, actor, pid, name, mention, via, context, words, own))
         recent.extend(s_actors)
     return candidates
 
@@ -354,6 +371,72 @@ def linked(doc: Any, actor: ActorMention, proposal: ProposalMention,
                     continue
                 return False  # that clause is another actor's
     return not reported
+
+
+def own_clause(doc: Any, sentence: Sentence, proposal: ProposalMention,
+               others: Sequence[ProposalMention]) -> str | None:
+    """The sentence cut down to the clause that holds ``proposal`` when coordinated verbs
+    each hold a proposal of their own; ``None`` to read the sentence whole.
+
+    "The association praised the fare freeze but said it would oppose the merger" is
+    read as "The association praised the fare freeze." for the freeze and as "The
+    association said it would oppose the merger." for the merger: the classifier pays
+    little heed to which proposal it is asked about (RESULTS.md), so the other verb's
+    stance must be out of view.
+    """
+    def chain(token: Any) -> list[Any]:
+        out = [token]
+        while token.head.i != token.i:
+            token = token.head
+            out.append(token)
+        return out
+
+    def root_of(m: ProposalMention) -> Any:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span.root if span is not None and len(span) else None
+
+    def is_verb_conj(t: Any) -> bool:
+        return t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+
+    p_root = root_of(proposal)
+    if p_root is None:
+        return None
+    mine = chain(p_root)
+    drop: set[int] = set()
+    for other in others:
+        o_root = root_of(other)
+        if o_root is None or o_root in mine:
+            continue
+        theirs = chain(o_root)
+        split = next((t for t in theirs if is_verb_conj(t) and t.head in mine
+                      and t not in mine), None)
+        if split is not None:  # the other proposal is in a verb coordinated after mine
+            drop |= {t.i for t in split.subtree}
+            k = min(t.i for t in split.subtree) - 1
+            while k >= 0 and doc[k].dep_ in ("cc", "punct") and doc[k].head == split.head:
+                drop.add(k)  # the ", but" before it
+                k -= 1
+            continue
+        own = next((t for t in mine if is_verb_conj(t) and t.head in theirs), None)
+        if own is not None:  # mine is in the coordinated verb: keep it and the subject
+            keep = {t.i for t in own.subtree}
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in own.children):
+                keep |= {t.i for c in own.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                         for t in c.subtree}
+            drop |= {t.i for t in own.head.subtree} - keep
+    if not drop:
+        return None
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return None
+    words = [t for t in span if t.i not in drop]
+    text = "".join(t.text_with_ws for t in words).strip()
+    text = re.sub(r"^(?:but|and|while|whereas)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([.,;!?])", r"\1", text).strip(" ,;")
+    if not text:
+        return None
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", '"', "\u201d")) else f"{text}."
 
 
 _SPEECH_LEMMAS = frozenset("say add tell state insist stress warn explain note".split())

@@ -339,7 +339,7 @@ class ArticleScorer:
         docs = self.nlp.pipe([parse_text(a.text) for a in articles])
         analyses = [self.analyze(a, doc) for a, doc in zip(articles, docs)]
         pairs = [
-            {"text": c.sentence.text, "actor": c.actor.actor,
+            {"text": c.classifier_text, "actor": c.actor.actor,
              "proposal": self.proposal_text_for(c),
              "actor_mention": c.mention, "context": c.context if self.context else None}
             for an in analyses for c in an.candidates]

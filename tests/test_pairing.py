@@ -278,3 +278,38 @@ def test_the_law_is_the_bill_not_an_amendment_to_it(nlp) -> None:
 def test_a_pronoun_after_a_time_phrase_or_in_a_closing_attribution(nlp, sentence) -> None:
     found = pairs(nlp, f"Transport Minister Ana Lima spoke to reporters. {sentence}")
     assert ("Ana Lima", "toll", "sentence") in found
+
+
+def _texts_with(nlp, text: str, specs: list[ProposalSpec]) -> dict[tuple[str, str], str]:
+    """(actor, proposal id) -> what the classifier reads for that pair."""
+    doc = nlp(text)
+    props = match_proposals(text, specs)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    return {(c.actor.actor, c.proposal_id): c.classifier_text
+            for c in make_candidates(split_sentences(text), found, props, text, doc=doc)}
+
+
+def test_coordinated_verbs_each_read_with_their_own_proposal_only(nlp) -> None:
+    specs = [ProposalSpec("freeze", "Five-year fare freeze", ("fare freeze",)),
+             ProposalSpec("merger", "Merger of Tsubasa and Kansai Sky", ("merger",))]
+    text = ("The Kansai Consumers Association praised the fare freeze but said it would still "
+            "oppose the merger.")
+    texts = _texts_with(nlp, text, specs)
+    assert texts[("Kansai Consumers Association", "freeze")] == (
+        "The Kansai Consumers Association praised the fare freeze.")
+    assert texts[("Kansai Consumers Association", "merger")] == (
+        "The Kansai Consumers Association said it would still oppose the merger.")
+
+
+def test_a_clause_with_its_own_subject_is_read_alone(nlp) -> None:
+    specs = [ProposalSpec("res", "U.N. human rights resolution", ("resolution",)),
+             ProposalSpec("icc", "Referral to the International Criminal Court",
+                          ("International Criminal Court",))]
+    text = ("South Korea backed the resolution, but Beijing opposes referring the case to the "
+            "International Criminal Court.")
+    texts = _texts_with(nlp, text, specs)
+    assert texts[("China", "icc")].startswith("Beijing opposes referring")
+    assert "Beijing" not in texts[("South Korea", "res")]
+    # one proposal in the sentence: read whole
+    one = "Seoul backed the resolution on Monday."
+    assert _texts_with(nlp, one, specs)[("South Korea", "res")] == one

@@ -59,7 +59,7 @@ def article_training_rows(
                 continue
             rows.append({
                 "id": f"{article.id}-s{c.sentence.index}-{k}", "doc_id": article.id,
-                "text": c.sentence.text, "actor": c.actor.actor, "actor_mention": c.mention,
+                "text": c.classifier_text, "actor": c.actor.actor, "actor_mention": c.mention,
                 "proposal": scorer.proposal_text_for(c),
                 "context": c.context if scorer.context else None, "label": label,
                 "via": c.via})
