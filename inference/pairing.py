@@ -245,8 +245,10 @@ def make_candidates(
         for pid, name, via, context, words in targets:
             if speaker is not None and (via != "sentence" or any(
                     _within(p.start, p.end, s_quotes) for p in s_props if p.proposal_id == pid)):
-                add(Candidate(sentence, speaker, pid, name, speaker_text or speaker.text,
-                              "quote" if s_quotes else via, context, words))
+                shown, own = _read_as(doc, sentence, s_props, pid, via, targets,
+                                      [speaker_text or speaker.text])
+                add(Candidate(sentence, speaker, pid, name, shown,
+                              "quote" if s_quotes else via, context, words, own))
             for actor in _ordered(s_actors):
                 if actor.role in skip_roles:
                     continue
@@ -264,19 +266,10 @@ def make_candidates(
                 if doc is not None and via == "sentence" and len(targets) > 1 and not any(
                         linked(doc, actor, p, others) for p in s_props if p.proposal_id == pid):
                     continue
-                mention, own = marked_phrase(actor, article_text), None
-                if doc is not None and via == "sentence" and len(targets) > 1:
-                    # Read only this proposal's clause, with a mention of the actor in it
-                    own = own_clause(doc, sentence, next(
-                        p for p in s_props if p.proposal_id == pid), [
-                        p for p in s_props if p.proposal_id != pid])
-                    shown = [marked_phrase(a, article_text) for a in s_actors
-                             if a.actor == actor.actor]
-                    mention = next((m for m in shown if own and m.lower() in own.lower()),
-                                   mention)
-                    if own and mention.lower() not in own.lower():
-                        own = None
-                add(Candidate(sentence, actor, pid, name, mention, via, context, words, own))
+                shown, own = _read_as(doc, sentence, s_props, pid, via, targets, [
+                    marked_phrase(a, article_text) for a in (actor, *s_actors)
+                    if a.actor == actor.actor])
+                add(Candidate(sentence, actor, pid, name, shown, via, context, words, own))
         recent.extend(s_actors)
     return candidates
 
@@ -371,6 +364,41 @@ def linked(doc: Any, actor: ActorMention, proposal: ProposalMention,
                     continue
                 return False  # that clause is another actor's
     return not reported
+
+
+def _read_as(doc: Any, sentence: Sentence, s_props: Sequence[ProposalMention], pid: str,
+             via: str, targets: Sequence[tuple], mentions: Sequence[str],
+             ) -> tuple[str, str | None]:
+    """(the actor's words to mark, the clause to read or ``None`` for the whole sentence).
+
+    With two proposals in view, the classifier reads only the clause of ``pid``
+    (:func:`own_clause`), and the actor must be named in it: the first of ``mentions``
+    (ways the sentence names the actor) that the clause contains is marked.
+    """
+    here = _mention_in(sentence, s_props, pid, via)
+    if doc is None or here is None or len(targets) < 2:
+        return mentions[0], None
+    others = [m for other, _, o_via, *_ in targets if other != pid
+              for m in [_mention_in(sentence, s_props, other, o_via)] if m is not None]
+    own = own_clause(doc, sentence, here, others)
+    shown = next((m for m in mentions if own and m.lower() in own.lower()), None)
+    return (shown, own) if shown is not None else (mentions[0], None)
+
+
+def _mention_in(sentence: Sentence, s_props: Sequence[ProposalMention], pid: str,
+                via: str) -> ProposalMention | None:
+    """Where the sentence speaks of proposal ``pid``: its name, or for a back-reference
+    beside another proposal's name ("welcomed the decision but said a price deal ..."),
+    the reference."""
+    if via == "sentence":
+        return next((p for p in s_props if p.proposal_id == pid), None)
+    if via != "back-reference" or not s_props:
+        return None
+    for start, end, words in back_references(sentence.text):
+        start, end = sentence.start + start, sentence.start + end
+        if words != "it" and not any(start < p.end and p.start < end for p in s_props):
+            return ProposalMention(start, end, words, pid, words)
+    return None
 
 
 def own_clause(doc: Any, sentence: Sentence, proposal: ProposalMention,

@@ -313,3 +313,16 @@ def test_a_clause_with_its_own_subject_is_read_alone(nlp) -> None:
     # one proposal in the sentence: read whole
     one = "Seoul backed the resolution on Monday."
     assert _texts_with(nlp, one, specs)[("South Korea", "res")] == one
+
+
+def test_a_reference_beside_a_named_proposal_is_read_in_its_own_clause(nlp) -> None:
+    specs = [ProposalSpec("duties", "Duties on solar glass", ("solar glass duties",)),
+             ProposalSpec("floor", "Minimum-price deal instead of duties",
+                          ("minimum-price deal",))]
+    text = ("Brussels imposed solar glass duties on Monday. The Solar Glass Council welcomed "
+            "the decision but said a minimum-price deal would lock in Chinese dominance.")
+    texts = _texts_with(nlp, text, specs)
+    assert texts[("Solar Glass Council", "duties")] == (
+        "The Solar Glass Council welcomed the decision.")
+    assert texts[("Solar Glass Council", "floor")] == (
+        "The Solar Glass Council said a minimum-price deal would lock in Chinese dominance.")
