@@ -86,14 +86,18 @@ def own_clause(doc: Any, sentence: Sentence, proposal: ProposalMention,
         if o_root is None or o_root in mine:
             continue
         theirs = chain(o_root)
-        split = next((t for t in theirs if is_verb_conj(t) and t.head in mine
-                      and t not in mine), None)
+        split = next((t for t in theirs if t not in mine and (
+            is_verb_conj(t) and t.head in mine
+            or t.dep_ == "relcl" and p_root not in t.subtree)), None)
         if split is not None:  # the other proposal is in a verb coordinated after mine
             drop |= {t.i for t in split.subtree}
             k = min(t.i for t in split.subtree) - 1
             while k >= 0 and doc[k].dep_ in ("cc", "punct") and doc[k].head == split.head:
                 drop.add(k)  # the ", but" before it
                 k -= 1
+            after = max(t.i for t in split.subtree) + 1
+            if split.dep_ == "relcl" and after < len(doc) and doc[after].text == ",":
+                drop.add(after)  # ", which backs the reform," is cut with both commas
             continue
         own = next((t for t in mine if is_verb_conj(t) and t.head in theirs), None)
         if own is not None:  # mine is in the coordinated verb: keep it and the subject
@@ -107,8 +111,13 @@ def own_clause(doc: Any, sentence: Sentence, proposal: ProposalMention,
     span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
     if span is None:
         return None
-    words = [t for t in span if t.i not in drop]
-    text = "".join(t.text_with_ws for t in words).strip()
+    pieces: list[str] = []
+    for t in span:
+        if t.i not in drop:
+            pieces.append(t.text_with_ws)
+        elif t.whitespace_ and pieces and not pieces[-1].endswith(" "):
+            pieces.append(" ")  # "federation, which ..., dismissed": keep a word gap
+    text = "".join(pieces).strip()
     text = re.sub(r"^(?:but|and|while|whereas)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+([.,;!?])", r"\1", text).strip(" ,;")
     if not text:

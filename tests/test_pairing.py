@@ -326,3 +326,13 @@ def test_a_reference_beside_a_named_proposal_is_read_in_its_own_clause(nlp) -> N
         "The Solar Glass Council welcomed the decision.")
     assert texts[("Solar Glass Council", "floor")] == (
         "The Solar Glass Council said a minimum-price deal would lock in Chinese dominance.")
+
+
+def test_a_relative_clause_with_another_proposal_is_cut(nlp) -> None:
+    specs = [ProposalSpec("reform", "Pension reform raising the age to 66", ("pension reform",)),
+             ProposalSpec("rise", "Rise in employer contributions", ("contribution rise",))]
+    text = ("The Employers Federation, which supports the pension reform, dismissed the "
+            "contribution rise as a tax on jobs.")
+    texts = _texts_with(nlp, text, specs)
+    assert texts[("Employers Federation", "rise")] == (
+        "The Employers Federation dismissed the contribution rise as a tax on jobs.")
