@@ -338,11 +338,7 @@ class ArticleScorer:
     def _score_batch(self, articles: Sequence[Article]) -> list[ScoredRow]:
         docs = self.nlp.pipe([parse_text(a.text) for a in articles])
         analyses = [self.analyze(a, doc) for a, doc in zip(articles, docs)]
-        pairs = [
-            {"text": c.classifier_text, "actor": c.actor.actor,
-             "proposal": self.proposal_text_for(c),
-             "actor_mention": c.mention, "context": c.context if self.context else None}
-            for an in analyses for c in an.candidates]
+        pairs = [self.pair_input(c) for an in analyses for c in an.candidates]
         probs = (self.classifier.predict_proba(pairs, batch_size=self.batch_size)
                  if pairs else np.zeros((0, len(LABELS))))
         rows: list[ScoredRow] = []
@@ -353,7 +349,14 @@ class ArticleScorer:
             k += n
         return rows
 
-    def proposal_text_for(self, candidate: Candidate) -> str:
+    def pair_input(self, candidate: Candidate) -> dict[str, Any]:
+        """What the classifier is given for one candidate pair: the text (the sentence or
+        its clause), the actor, its marked mention, the proposal and any context."""
+        return {"text": candidate.classifier_text, "actor": candidate.actor.actor,
+                "proposal": self._proposal_text(candidate), "actor_mention": candidate.mention,
+                "context": candidate.context if self.context else None}
+
+    def _proposal_text(self, candidate: Candidate) -> str:
         """How the classifier is told which proposal is meant (see ``proposal_text``)."""
         words = candidate.proposal_mention
         if self.proposal_text == "mention" and words and not words.lower().startswith(

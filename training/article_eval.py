@@ -20,14 +20,20 @@ and ``heldout`` is scored once with the chosen settings.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stancemap.errors import DataError
 from stancemap.inference.actor_table import ActorTable, default_table
-from stancemap.inference.scorer import ArticleScorer, ScoredRow, as_article, read_articles
+from stancemap.inference.scorer import (
+    Article,
+    ArticleScorer,
+    ScoredRow,
+    as_article,
+    read_articles,
+)
 from stancemap.labels import LABELS, normalize_label
 from stancemap.tables import read_rows, write_rows
 
@@ -103,9 +109,32 @@ def _mistakes(gold: Mapping[Key, str], pred: Mapping[Key, str],
     return out
 
 
-def article_part(row: Mapping[str, Any]) -> str | None:
-    """The part (``dev``, ``heldout``) an article row belongs to, if it names one."""
+def _part(row: Mapping[str, Any]) -> str | None:
     return next((str(row[f]) for f in PART_FIELDS if row.get(f) is not None), None)
+
+
+def read_part(articles_path: str | Path, part: str | None = None, *,
+              exclude: Collection[str] = ()) -> list[Article]:
+    """The articles of ``part`` (all when ``None``) in a file, less the ids in ``exclude``;
+    a bad row is an error naming the file and line, and so is a part no article has."""
+    articles, parts = [], set()
+    for line, row in read_articles(articles_path):
+        if isinstance(row, DataError):
+            raise row
+        parts.add(_part(row))
+        if part is None or _part(row) == part:
+            try:
+                article = as_article(row, line)
+            except DataError as err:
+                raise DataError(err.reason, path=str(articles_path), line=line,
+                                field=err.field) from None
+            if article.id not in exclude:
+                articles.append(article)
+    if part is not None and part not in parts:
+        known = ", ".join(sorted(p for p in parts if p)) or "none"
+        raise DataError(f"no articles with part {part!r} (parts in the file: {known})",
+                        path=str(articles_path))
+    return articles
 
 
 def evaluate_articles(
@@ -119,21 +148,7 @@ def evaluate_articles(
     >>> evaluate_articles(scorer, "data/articles/articles.jsonl",
     ...                   "data/articles/gold.jsonl", part="dev").metrics["f1"]  # doctest: +SKIP
     """
-    articles, parts = [], set()
-    for line, row in read_articles(articles_path):
-        if isinstance(row, DataError):
-            raise row
-        parts.add(article_part(row))
-        if part is None or article_part(row) == part:
-            try:
-                articles.append(as_article(row, line))
-            except DataError as err:
-                raise DataError(err.reason, path=str(articles_path), line=line,
-                                field=err.field) from None
-    if part is not None and not articles:
-        known = ", ".join(sorted(p for p in parts if p)) or "none"
-        raise DataError(f"no articles with part {part!r} (parts in the file: {known})",
-                        path=str(articles_path))
+    articles = read_part(articles_path, part)
     ids = {a.id for a in articles}
     gold = {k: v for k, v in load_gold(gold_path, scorer.table).items() if k[0] in ids}
     result = scorer.score(articles)

@@ -26,9 +26,8 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from stancemap.errors import DataError
-from stancemap.inference.scorer import ArticleScorer, as_article, parse_text, read_articles
-from stancemap.training.article_eval import actor_key, article_part, load_gold
+from stancemap.inference.scorer import ArticleScorer, parse_text
+from stancemap.training.article_eval import actor_key, load_gold, read_part
 
 
 def article_training_rows(
@@ -42,25 +41,15 @@ def article_training_rows(
     carry what the scorer would give the classifier: the sentence, the canonical actor,
     the marked mention, the proposal text and the context sentence of a back-reference.
     """
-    articles = []
-    for line, row in read_articles(articles_path):
-        if isinstance(row, DataError):
-            raise row
-        if (part is None or article_part(row) == part) and str(row.get("id")) not in exclude:
-            articles.append(as_article(row, line))
+    articles = read_part(articles_path, part, exclude=exclude)
     gold = load_gold(gold_path, scorer.table)
     rows: list[dict[str, Any]] = []
     docs = scorer.nlp.pipe([parse_text(a.text) for a in articles])
     for article, doc in zip(articles, docs):
-        analysis = scorer.analyze(article, doc)
-        for k, c in enumerate(analysis.candidates):
+        for k, c in enumerate(scorer.analyze(article, doc).candidates):
             label = gold.get((article.id, actor_key(c.actor.actor, scorer.table), c.proposal_id))
-            if label is None:
-                continue
-            rows.append({
-                "id": f"{article.id}-s{c.sentence.index}-{k}", "doc_id": article.id,
-                "text": c.classifier_text, "actor": c.actor.actor, "actor_mention": c.mention,
-                "proposal": scorer.proposal_text_for(c),
-                "context": c.context if scorer.context else None, "label": label,
-                "via": c.via})
+            if label is not None:
+                rows.append({"id": f"{article.id}-s{c.sentence.index}-{k}",
+                             "doc_id": article.id, **scorer.pair_input(c), "label": label,
+                             "via": c.via})
     return rows
