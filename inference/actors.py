@@ -764,7 +764,7 @@ def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str |
         if not words or _COUNTED.fullmatch(words[0]):
             continue  # "the two unions", "14 groups": bodies named before, counted again
         start = m.end() - len(" ".join(words))
-        if _NAMED_BEFORE.search(text, 0, start) and "'" in m.group(0) + "\u2019":
+        if _NAMED_BEFORE.search(text, 0, start) and re.search("['\u2019]", m.group(0)):
             continue  # "The Medef employers' federation": what the name before it is
         phrase = text[start:m.end()]
         first = phrase.split()[0]

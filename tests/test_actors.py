@@ -528,3 +528,5 @@ def test_a_trade_group_after_a_name_is_what_that_name_is(nlp) -> None:
                               "teachers' union backed it."))
     assert "Medef" in found and "employers' federation" not in found
     assert "teachers' union" in found  # no name before it: a group of its own
+    curly = canon(actors(nlp, "The Medef employers\u2019 federation dismissed the levy."))
+    assert "Medef" in curly and "employers\u2019 federation" not in curly
