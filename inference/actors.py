@@ -546,14 +546,16 @@ def _local_bodies(text: str, out: _Collector) -> None:
 
 
 def _repeated_names(text: str, out: _Collector) -> None:
-    """Later mentions of a multi-word organisation name that NER missed the second time.
+    """Later mentions of an organisation name that NER missed the second time.
 
     spaCy tags a name by its context, so "Acme Rail said ..." may go untagged after
-    "Acme Rail, the operator, ..." was found; the name itself is enough.
+    "Acme Rail, the operator, ..." was found, and "Eskom, which applied for the loan,
+    said ..." after "Eskom's oldest power stations"; the name itself is enough. One-word
+    names need four letters or more: shorter ones are too often something else.
     """
     names = {m.actor for m in out.mentions
              if m.actor_type == "organisation" and m.text.removeprefix("the ").removeprefix(
-                 "The ") == m.actor and len(m.actor.split()) > 1}
+                 "The ") == m.actor and (len(m.actor.split()) > 1 or len(m.actor) > 3)}
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             out.add(ActorMention(m.start(), m.end(), name, name, "organisation"))

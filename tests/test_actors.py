@@ -250,6 +250,20 @@ def test_a_name_found_once_is_found_again() -> None:
     assert [m.start for m in out.mentions] == [0, text.rindex("Banca Ostia")]
 
 
+def test_a_one_word_organisation_found_once_is_found_again() -> None:
+    from stancemap.inference.actors import _Collector, _repeated_names
+
+    text = "Eskom applied for the loan. Eskom, which runs the plant, said no. Eskomia did not."
+    out = _Collector([])
+    out.add(ActorMention(0, 5, "Eskom", "Eskom", "organisation"))
+    _repeated_names(text, out)
+    assert [m.start for m in out.mentions] == [0, text.index("Eskom,")]
+    short = _Collector([])  # three letters or fewer are too often something else
+    short.add(ActorMention(0, 3, "Esk", "Esk", "organisation"))
+    _repeated_names("Esk won. Esk lost.", short)
+    assert len(short.mentions) == 1
+
+
 def test_scene_setting_clauses_are_background_but_votes_are_not(nlp) -> None:
     found = {m.text: m.role for m in actors(
         nlp, "Prices fell, with Irish exporters already cutting jobs.")}
