@@ -238,6 +238,9 @@ def test_references_to_named_organisations(nlp) -> None:
     found = canon(actors(nlp, "The Lyon Metropolitan Government raised fares. The city said "
                               "costs had risen."))
     assert found["The city"] == "Lyon Metropolitan Government"
+    found = canon(actors(nlp, "The Law Society of Kenya went to court. The society also "
+                              "sought an order."))
+    assert found["The society"] == "Law Society of Kenya"
 
 
 def test_a_name_found_once_is_found_again() -> None:
