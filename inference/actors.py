@@ -203,6 +203,7 @@ def find_actors(
     _titled_organisations(text, table, out)
     _demonyms(text, table, out)  # before the gazetteer: "the North Korean envoy" is not "the North"
     _local_bodies(text, out)
+    _area_governments(text, table, out)
     _gazetteer(text, doc, table, out)
     _groups(text, doc, table, out, home)
     _other_entities(doc, table, out)
@@ -543,6 +544,32 @@ def _local_bodies(text: str, out: _Collector) -> None:
             continue
         name = f"{owners[-1]} {m.group(0)}"
         out.add(ActorMention(m.start(), m.end(), m.group(0), name, "government body"))
+
+
+# "The New South Wales government", "the Balearic regional government": a government
+# below the state, named by its area; spaCy seldom tags the area in this position.
+_AREA_GOVERNMENT = re.compile(
+    r"\b[Tt]he\s+((?:[A-Z][\w'\u2019-]+\s+){1,3}?)((?:(?:regional|state|provincial|"
+    r"territorial|autonomous)\s+)?government)\b")
+
+
+def _area_governments(text: str, table: ActorTable, out: _Collector) -> None:
+    """Governments of regions, states and provinces, each an actor in its own right.
+
+    A country's government is the country ("the British government" -> United Kingdom,
+    found by :func:`_demonyms` before this runs), so areas the table knows are skipped.
+
+    >>> out = _Collector([])
+    >>> _area_governments("The Balearic government froze licences.", ActorTable.load(), out)
+    >>> [(m.text, m.actor) for m in out.mentions]
+    [('The Balearic government', 'Balearic government')]
+    """
+    for m in _AREA_GOVERNMENT.finditer(text):
+        area = m.group(1).strip()
+        if table.lookup(area) or table.demonym(area) or table.demonym(area.rstrip("s")):
+            continue
+        out.add(ActorMention(m.start(), m.end(), m.group(0), f"{area} {m.group(2)}",
+                             "government body"))
 
 
 def _repeated_names(text: str, out: _Collector) -> None:

@@ -241,6 +241,10 @@ def test_references_to_named_organisations(nlp) -> None:
     found = canon(actors(nlp, "The Law Society of Kenya went to court. The society also "
                               "sought an order."))
     assert found["The society"] == "Law Society of Kenya"
+    found = canon(actors(nlp, "The New South Wales government on Tuesday introduced a bill. "
+                              "The British government said nothing."))
+    assert found["The New South Wales government"] == "New South Wales government"
+    assert found["The British government"] == "United Kingdom"
 
 
 def test_a_name_found_once_is_found_again() -> None:
