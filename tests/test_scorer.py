@@ -152,6 +152,23 @@ def test_people_can_be_rolled_up_to_their_affiliation() -> None:
     assert [r.actor for r in up.score_text(text)] == ["China"]
 
 
+def test_a_person_who_leads_a_body_states_its_position_unless_it_gives_its_own(scorer):
+    text = ("The Lima Dockers Union met on Monday. Rosa Quispe, secretary general of the Lima "
+            "Dockers Union, said the union rejected the climate accord. Ana Ruiz, an analyst "
+            "at the Lima Policy Institute, backed the climate accord.")
+    rows = rows_by_pair(scorer, text)
+    union = rows[("Lima Dockers Union", "accord")]
+    assert union.label == "oppose" and union.actor_type == "organisation"
+    assert [e.via for e in union.evidence] == ["sentence"]  # its own words, not hers
+    assert ("Lima Policy Institute", "accord") not in rows  # an analyst speaks for herself
+    # the body named in the role by the acronym given after its name
+    text = ("The Lima Dockers Union (LDU) met on Monday. LDU leader Rosa Quispe rejected the "
+            "climate accord.")
+    union = rows_by_pair(scorer, text)[("Lima Dockers Union", "accord")]
+    assert union.label == "oppose"
+    assert [(e.via, e.mention) for e in union.evidence] == [("spokesperson", "Rosa Quispe")]
+
+
 def test_without_a_proposals_file_proposals_are_found_automatically() -> None:
     rows = ArticleScorer(CueWordClassifier()).score_text(
         "Farm groups protested against the carbon tax. Brazil backed the carbon tax.")

@@ -1,0 +1,67 @@
+"""Who speaks for a body: "Sophie Kerbrat, secretary general of the CFDT" speaks for the union.
+
+News gives a union's, company's or party's position through the person who leads or
+speaks for it, and the reader takes it as the body's position too: when the chief
+executive of ClubsNSW calls the card a policy "nobody has tested", ClubsNSW opposes the
+card. The sample gold says so (rule 6 of ``data/articles/README.md``: "a person who speaks
+for a group gets the person plus the group"), and on the dev articles every person
+introduced with such a role, whose stance is in gold, has the same stance as the body in
+gold (13 of 13 tuples, counted before this module existed; see ``benchmarks/RESULTS.md``).
+
+States and their organs (ministries, embassies) are left out: a minister's words are the
+state's only when the text makes them so ("said Beijing regretted..."), which the pairing
+already reads from the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from stancemap.inference.actors import ActorMention
+
+# Roles whose holder states the body's position, not only their own.
+_SPEAKING_ROLE = re.compile(
+    r"\b(?:president|chair(?:man|woman|person)?|chief\s+executive|CEO|secretary[- ]general|"
+    r"general\s+secretary|leader|head|(?:executive\s+|managing\s+)?director|"
+    r"spokes(?:man|woman|person))\b", re.IGNORECASE)
+# A ministry's or embassy's spokesman speaks for the state, which the pairing handles
+_STATE_ORGAN = re.compile(r"\b(?:Ministry|Department|Embassy|Mission|Office)\b", re.IGNORECASE)
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,10})\)")
+
+
+def spokespeople(text: str, actors: Sequence[ActorMention]) -> dict[str, ActorMention]:
+    """Each person (by actor name) who leads or speaks for a body named in their role
+    phrase, mapped to a mention of that body.
+
+    The body is found by its name, one of its mentions, or the acronym given after it in
+    parentheses ("LSK president Agnes Mwikali" after "The Law Society of Kenya (LSK)").
+
+    >>> text = "ClubsNSW is angry. Martin Kells, chief executive of ClubsNSW, said so."
+    >>> body = ActorMention(0, 8, "ClubsNSW", "ClubsNSW", "organisation")
+    >>> kells = ActorMention(19, 31, "Martin Kells", "Martin Kells", "person",
+    ...                      title="chief executive of ClubsNSW")
+    >>> {p: b.actor for p, b in spokespeople(text, [body, kells]).items()}
+    {'Martin Kells': 'ClubsNSW'}
+    """
+    bodies: dict[str, tuple[ActorMention, set[str]]] = {}
+    for m in actors:
+        if m.actor_type in ("state", "place") or m.title or _STATE_ORGAN.search(m.actor):
+            continue  # a person with a role is not a body; a state and its organs are left out
+        names = bodies.setdefault(m.actor, (m, {m.actor}))[1]
+        names.add(m.text.removeprefix("the ").removeprefix("The "))
+        after = _ACRONYM_AFTER.match(text, m.end)
+        if after:
+            names.add(after.group(1))
+    out: dict[str, ActorMention] = {}
+    for person in actors:
+        if person.actor_type != "person" or not person.title or person.actor in out:
+            continue
+        if not _SPEAKING_ROLE.search(person.title):
+            continue
+        for actor, (mention, names) in bodies.items():
+            if actor != person.actor and any(
+                    re.search(rf"(?<!\w){re.escape(n)}(?!\w)", person.title) for n in names):
+                out[person.actor] = mention
+                break
+    return out
