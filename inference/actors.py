@@ -605,6 +605,7 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
         words = name.split()
         generic = " ".join(w for w in words if not (table.lookup(w) or table.demonym(w)))
         if (table.lookup(name) is not None or _BODY.fullmatch(generic) or len(words) < 2
+                or _speaks_for_state(name, table)
                 or not all(w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "&")
                            for w in words)):
             continue  # a known alias, a ministry (its country decides), or not a proper name
@@ -619,6 +620,22 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
 # "at" or "for", or a lowercase word saying what the body is; a name opening the phrase
 # is a title ("Transport Minister").
 _EMPLOYER = re.compile(rf"(?:\b(?:of|at|for)\s+(?:the\s+)?|\b[a-z][a-z-]+\s+)({_NAME})")
+
+
+def _speaks_for_state(name: str, table: ActorTable) -> bool:
+    """Is ``name`` a country's embassy, mission or delegation, which states its position
+    (gold rule 5), rather than a body of its own?
+
+    >>> t = ActorTable.load()
+    >>> _speaks_for_state("U.S. Embassy", t), _speaks_for_state("British Embassy", t)
+    (True, True)
+    >>> _speaks_for_state("Kenya Revenue Authority", t)
+    False
+    """
+    *owner, noun = name.split() or [""]
+    owner_name = " ".join(owner)
+    return bool(owner) and noun.lower() in STATE_NOUNS and bool(
+        table.lookup(owner_name) or table.demonym(owner_name))
 
 
 def _employer_in(text: str, span: tuple[int, int], table: ActorTable) -> ActorMention | None:
@@ -855,6 +872,8 @@ def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
                 or re.search(r"\bNews Agency\b|\bNews Service\b", name)
                 or (len(ent) == 1 and ent[0].is_stop)):
             continue
+        if _speaks_for_state(name, table):
+            continue  # "the U.S. Embassy": the state, found by the gazetteer
         if ent.label_ == "NORP" and not name.endswith("s"):
             continue  # "Muslim", "Catholic": adjectives, not actors; "Democrats" are
         if ent.label_ == "ORG" and len(ent) == 1 and ent.root.dep_ == "pobj" \

@@ -245,6 +245,9 @@ def test_references_to_named_organisations(nlp) -> None:
                               "The British government said nothing."))
     assert found["The New South Wales government"] == "New South Wales government"
     assert found["The British government"] == "United Kingdom"
+    found = canon(actors(nlp, "The U.S. Embassy in Tokyo declined to comment. The British "
+                              "Embassy said nothing."))
+    assert found["U.S."] == "United States" and found["The British Embassy"] == "United Kingdom"
 
 
 def test_a_name_found_once_is_found_again() -> None:
