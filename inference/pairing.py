@@ -251,7 +251,7 @@ def make_candidates(
                 add(Candidate(sentence, speaker, pid, name, shown,
                               "quote" if s_quotes else via, context, words, own))
             for actor in _ordered(s_actors):
-                if actor.role in skip_roles:
+                if actor.role in skip_roles or (via == "lead" and actor.role != "subject"):
                     continue
                 if not s_quotes and _relays(actor, sentence, article_text, s_actors):
                     continue
@@ -412,6 +412,8 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
                     if back[0] not in seen][:1]
         return out
     refs = back_references(sentences[i].text)
+    if i == 0 and not refs and _PROPOSING.search(sentences[i].text):
+        return _described_in_lead(sentences, by_sentence, window)
     if not refs and not quoted_speaker:
         return []
     # A named speaker's quote with nothing to point at is about the story's main proposal
@@ -425,6 +427,25 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"]
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
                      kinds=kinds + _proper_kinds(refs))
+
+
+# A lead that puts forward or decides on a proposal it only describes: "South Africa's
+# government on Tuesday proposed keeping one of Eskom's oldest power stations running".
+_PROPOSING = re.compile(
+    r"\b(?:proposed|introduced|unveiled|tabled|submitted|presented|announced|launched|"
+    r"(?:voted|moved|decided|agreed|pledged)(?:\s+[\d-]+)?(?:\s+on\s+\w+)?\s+to)\b")
+
+
+def _described_in_lead(sentences: Sequence[Sentence], by_sentence, window: int) -> list[tuple]:
+    """The proposal a naming-free lead describes: the one the next sentences go on to name
+    (news expands its lead next: "Under the life extension, its six units would ..."),
+    else none. Only the lead's subject is paired with it (see :func:`make_candidates`).
+    """
+    for j in range(1, min(len(sentences), window + 2)):
+        if by_sentence[j][1]:
+            p = min(by_sentence[j][1], key=lambda p: p.start)
+            return [(p.proposal_id, p.proposal, "lead", None, None)]
+    return []
 
 
 def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:

@@ -279,3 +279,14 @@ def test_a_pronoun_after_a_time_phrase_or_in_a_closing_attribution(nlp, sentence
     found = pairs(nlp, f"Transport Minister Ana Lima spoke to reporters. {sentence}")
     assert ("Ana Lima", "toll", "sentence") in found
 
+
+
+def test_a_lead_that_only_describes_a_proposal_pairs_its_subject_with_the_one_named_next(nlp):
+    text = ("Utrecht's city council on Tuesday proposed charging drivers 6 euros a day to enter "
+            "the centre, a plan Dutch motorists' groups called unfair. Under the congestion "
+            "toll, buses would be exempt.")
+    assert ("Utrecht", "toll", "lead") in pairs(nlp, text)
+    # a lead that proposes nothing ties no one to the story's proposal
+    text = ("Utrecht's city council met on Tuesday to discuss the weather. Under the congestion "
+            "toll, buses would be exempt.")
+    assert not any(via == "lead" for *_, via in pairs(nlp, text))
