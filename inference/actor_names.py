@@ -73,6 +73,13 @@ def one_name_per_actor(
                 m = replace(m, actor=full.actor, affiliation=m.affiliation or full.affiliation,
                             title=m.title or full.title)
             people.append(m)
+        if m.actor_type == "person" and " " in m.actor:
+            # "Laurel Ridge" (tagged PERSON) after "Laurel Ridge Health": the opening words
+            # of an organisation's name are its short name
+            org = _prefix_of(m.actor, mentions)
+            if org is not None:
+                m = replace(m, actor=org.actor, actor_type=org.actor_type,
+                            affiliation=None, title=None)
         if m.actor_type in ("organisation", "place", "person") and " " not in m.actor:
             # "Veltro" (tagged PERSON) after "Veltro Pharmaceuticals"; "Rezaei" (tagged ORG)
             # after "Hamid Rezaei".
@@ -286,13 +293,34 @@ def _initials_of(acronym: str, mentions: Sequence[ActorMention]) -> str | None:
 
 
 def _longer_name(short: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
-    """An organisation in the article whose name contains every word of ``short``."""
+    """An organisation in the article whose name contains every word of ``short``, not
+    as the place it is "of" ("Pennsylvania" is not "United Nurses of Western Pennsylvania").
+
+    >>> from stancemap.inference.actors import ActorMention as M
+    >>> orgs = [M(0, 5, "x", "United Nurses of Western Pennsylvania", "organisation"),
+    ...         M(9, 12, "y", "European Commission", "organisation")]
+    >>> _longer_name("Pennsylvania", orgs), _longer_name("Commission", orgs).actor
+    (None, 'European Commission')
+    """
     words = set(short.lower().split())
     for m in mentions:
         if (m.actor_type == "organisation" and m.actor != short
-                and words < set(m.actor.lower().split())):
+                and words < set(m.actor.lower().split())
+                and not re.search(rf"\bof\b.*\b{re.escape(short)}$", m.actor)):
             return m
     return None
+
+
+def _prefix_of(short: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """An organisation whose name opens with the words of ``short`` and goes on.
+
+    >>> from stancemap.inference.actors import ActorMention
+    >>> org = ActorMention(0, 19, "x", "Laurel Ridge Health", "organisation")
+    >>> _prefix_of("Laurel Ridge", [org]).actor, _prefix_of("Ridge Health", [org])
+    ('Laurel Ridge Health', None)
+    """
+    return next((m for m in mentions if m.actor_type == "organisation"
+                 and m.actor.startswith(short + " ")), None)
 
 
 def _full_name(short: str, people: Sequence[ActorMention]) -> ActorMention | None:

@@ -53,6 +53,9 @@ def spokespeople(text: str, actors: Sequence[ActorMention]) -> dict[str, ActorMe
         after = _ACRONYM_AFTER.match(text, m.end)
         if after:
             names.add(after.group(1))
+        initials = "".join(w[0] for w in m.actor.split() if w[:1].isupper())
+        if len(initials) > 1:  # "IFA president" for the Irish Farmers' Association
+            names.add(initials)
     out: dict[str, ActorMention] = {}
     for person in actors:
         if person.actor_type != "person" or not person.title or person.actor in out:

@@ -248,6 +248,11 @@ def test_references_to_named_organisations(nlp) -> None:
     found = canon(actors(nlp, "The U.S. Embassy in Tokyo declined to comment. The British "
                               "Embassy said nothing."))
     assert found["U.S."] == "United States" and found["The British Embassy"] == "United Kingdom"
+    found = canon(actors(nlp, "United Nurses of Western Pennsylvania backed the suit. "
+                              "Pennsylvania's attorney general filed it against Laurel Ridge "
+                              "Health. Laurel Ridge said it would fight."))
+    assert found["Pennsylvania"] != "United Nurses of Western Pennsylvania"
+    assert found["Laurel Ridge"] == "Laurel Ridge Health"
 
 
 def test_a_name_found_once_is_found_again() -> None:

@@ -167,6 +167,10 @@ def test_a_person_who_leads_a_body_states_its_position_unless_it_gives_its_own(s
     union = rows_by_pair(scorer, text)[("Lima Dockers Union", "accord")]
     assert union.label == "oppose"
     assert [(e.via, e.mention) for e in union.evidence] == [("spokesperson", "Rosa Quispe")]
+    # or by its initials ("IFA president" for the Irish Farmers' Association)
+    text = ("The Lima Dockers Union met on Monday. LDU leader Rosa Quispe rejected the "
+            "climate accord.")
+    assert rows_by_pair(scorer, text)[("Lima Dockers Union", "accord")].label == "oppose"
 
 
 def test_without_a_proposals_file_proposals_are_found_automatically() -> None:
