@@ -36,7 +36,7 @@ _ORG_REF = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+(?:([a-z]+)\s+)?"
                       r"federation|association|agency|court|committee|group|forum|board|fund|"
                       r"alliance|bloc|organisation|organization|province|prefecture|society|"
                       r"church|network|institute|centre|center|foundation|coalition|chamber|"
-                      r"confederation|league|movement|corporation|trust)\b")
+                      r"confederation|league|movement|corporation|trust|office)\b")
 _LEGISLATURE = re.compile(r"\b(?:Parliament|Assembly|Congress|Senate|Diet|Legislature)$")
 _LAWMAKERS = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:Lawmakers|Legislators|MPs)\b")
 # "the two companies", "both sides": the two actors last named together ("X and Y").

@@ -572,6 +572,15 @@ def _area_governments(text: str, table: ActorTable, out: _Collector) -> None:
                              "government body"))
 
 
+# Words that say what a company does, dropped in its later short name.
+_CORPORATE = frozenset("""Energie Energy Power Nuclear Health Healthcare Medical Partners Group
+Holdings Holding Resources Airlines Air Airways Bank Pharmaceuticals Pharma Metals Mining
+Industries Industry Motors Systems Capital Gaming Terminals Meats Foods Telecom Technologies
+Corp Corporation Inc Ltd Plc SA AG""".split())
+_GENERIC_OPENING = re.compile(r"(?:National|United|European|International|Federal|Central|"
+                              r"General|Royal|New|South|North|East|West|The)\b")
+
+
 def _repeated_names(text: str, out: _Collector) -> None:
     """Later mentions of an organisation name that NER missed the second time.
 
@@ -586,6 +595,19 @@ def _repeated_names(text: str, out: _Collector) -> None:
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             out.add(ActorMention(m.start(), m.end(), name, name, "organisation"))
+    # A company's name without its line of business: "Veloris said" after "Veloris Energie"
+    for name in sorted(names, key=len, reverse=True):
+        words = name.split()
+        k = len(words)
+        while k > 1 and words[k - 1] in _CORPORATE:
+            k -= 1
+        short = " ".join(words[:k])
+        if k == len(words) or len(short) < 4 or _GENERIC_OPENING.match(short):
+            continue
+        first = text.find(name)
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])(?!\s+[A-Z])", text):
+            if m.start() > first >= 0:
+                out.add(ActorMention(m.start(), m.end(), short, name, "organisation"))
 
 
 def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:

@@ -253,6 +253,11 @@ def test_references_to_named_organisations(nlp) -> None:
                               "Health. Laurel Ridge said it would fight."))
     assert found["Pennsylvania"] != "United Nurses of Western Pennsylvania"
     assert found["Laurel Ridge"] == "Laurel Ridge Health"
+    found = canon(actors(nlp, "Prague picked Hanbit over Veloris Energie. Veloris said it had "
+                              "filed a complaint with the Office for the Protection of "
+                              "Competition. The office said it was reviewing it."))
+    assert found["Veloris"] == "Veloris Energie"
+    assert found["The office"] == "Office for the Protection of Competition"
 
 
 def test_a_name_found_once_is_found_again() -> None:
