@@ -290,3 +290,11 @@ def test_a_lead_that_only_describes_a_proposal_pairs_its_subject_with_the_one_na
     text = ("Utrecht's city council met on Tuesday to discuss the weather. Under the congestion "
             "toll, buses would be exempt.")
     assert not any(via == "lead" for *_, via in pairs(nlp, text))
+
+
+def test_a_quote_naming_nothing_elaborates_the_single_proposal_named_just_before(nlp):
+    text = ("Lima backed the congestion toll. Quito backed the congestion toll too. The union "
+            "asked the city to adopt a fare cap. \"Buses are for everyone,\" said union leader "
+            "Rosa Quispe.")
+    assert ("Rosa Quispe", "fare-cap", "quote") in pairs(nlp, text)
+    assert not any(a == "Rosa Quispe" and p == "toll" for a, p, _ in pairs(nlp, text))
