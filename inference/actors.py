@@ -549,12 +549,13 @@ def _local_bodies(text: str, out: _Collector) -> None:
 # "The New South Wales government", "the Balearic regional government": a government
 # below the state, named by its area; spaCy seldom tags the area in this position.
 _AREA_GOVERNMENT = re.compile(
-    r"\b[Tt]he\s+((?:[A-Z][\w'\u2019-]+\s+){1,3}?)((?:(?:regional|state|provincial|"
-    r"territorial|autonomous)\s+)?government)\b")
+    r"\b(?:[Tt]he\s+((?:[A-Z][\w'\u2019-]+\s+){1,3}?)|((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)"
+    r"['\u2019]s\s+)((?:(?:regional|state|provincial|territorial|autonomous)\s+)?government)\b")
 
 
 def _area_governments(text: str, table: ActorTable, out: _Collector) -> None:
-    """Governments of regions, states and provinces, each an actor in its own right.
+    """Governments of regions, states and provinces ("Manitoba's government" too), each an
+    actor in its own right.
 
     A country's government is the country ("the British government" -> United Kingdom,
     found by :func:`_demonyms` before this runs), so areas the table knows are skipped.
@@ -565,10 +566,11 @@ def _area_governments(text: str, table: ActorTable, out: _Collector) -> None:
     [('The Balearic government', 'Balearic government')]
     """
     for m in _AREA_GOVERNMENT.finditer(text):
-        area = m.group(1).strip()
-        if table.lookup(area) or table.demonym(area) or table.demonym(area.rstrip("s")):
+        area = (m.group(1) or m.group(2)).strip()
+        if (table.lookup(area) or table.demonym(area) or table.demonym(area.rstrip("s"))
+                or area in ("The", "Its", "Their")):
             continue
-        out.add(ActorMention(m.start(), m.end(), m.group(0), f"{area} {m.group(2)}",
+        out.add(ActorMention(m.start(), m.end(), m.group(0), f"{area} {m.group(3)}",
                              "government body"))
 
 

@@ -245,6 +245,10 @@ def test_references_to_named_organisations(nlp) -> None:
                               "The British government said nothing."))
     assert found["The New South Wales government"] == "New South Wales government"
     assert found["The British government"] == "United Kingdom"
+    found = canon(actors(nlp, "Manitoba's government on Tuesday moved to scrap the levy. "
+                              "Kenya's government said nothing."))
+    assert found["Manitoba's government"] == "Manitoba government"
+    assert found["Kenya"] == "Kenya"  # a country's government stays the country
     found = canon(actors(nlp, "The U.S. Embassy in Tokyo declined to comment. The British "
                               "Embassy said nothing."))
     assert found["U.S."] == "United States" and found["The British Embassy"] == "United Kingdom"
