@@ -404,7 +404,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         before = [r for r in back_references(text)
                   if r[1] <= first and r[2] != "it" and not _OF_LINK.match(text[r[1]:first])]
         if before:
-            kinds = _proper_kinds(before) + [
+            kinds = _describing_kinds(before) + [
                 _FACILITIES for r in before
                 if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
             out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
@@ -433,7 +433,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
     kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"]
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
-                     kinds=kinds + _proper_kinds(refs))
+                     kinds=kinds + _describing_kinds(refs))
 
 
 # A lead that puts forward or decides on a proposal it only describes: "South Africa's
@@ -455,15 +455,25 @@ def _described_in_lead(sentences: Sequence[Sentence], by_sentence, window: int) 
     return []
 
 
-def _proper_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
-    """Capitalised words describing a reference, each as a kind its proposal must name:
-    "the Thai idea" means the proposal named with "Thai", not the one talked about most.
+def _describing_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[str]]:
+    """Words describing a reference, each as a kind its proposal must name: "the Thai idea"
+    means the proposal named with "Thai", "the transfer scheme" the one named with
+    "transfers", not the one talked about most (when none is, the usual choice stands).
 
-    >>> _proper_kinds([(0, 13, "the Thai idea"), (20, 30, "The measure")])
+    >>> _describing_kinds([(0, 13, "the Thai idea"), (20, 30, "The measure"),
+    ...                    (40, 60, "the new plan")])
     [frozenset({'thai'})]
     """
     return [frozenset({re.sub(r"['\u2019]s?$", "", w).lower()}) for r in refs
-            for w in r[2].split()[1:-1] if w[:1].isupper()]
+            for w in r[2].split()[1:-1] if w[:1].isupper() or (
+                w.isalpha() and w.lower() not in _PLAIN_DESCRIBERS)]
+
+
+# Describing words of a reference that say nothing of which proposal is meant ("the new
+# plan"); any other ("the transfer scheme") picks the proposal named with it, if one is.
+_PLAIN_DESCRIBERS = frozenset("""new old proposed draft final latest original revised whole
+entire same current controversial planned amended full first second third main original
+government's government whole""".split())
 
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,

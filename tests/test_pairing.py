@@ -298,3 +298,10 @@ def test_a_quote_naming_nothing_elaborates_the_single_proposal_named_just_before
             "Rosa Quispe.")
     assert ("Rosa Quispe", "fare-cap", "quote") in pairs(nlp, text)
     assert not any(a == "Rosa Quispe" and p == "toll" for a, p, _ in pairs(nlp, text))
+
+
+def test_a_describing_word_in_a_reference_picks_the_proposal_named_with_it(nlp) -> None:
+    text = ("Lima backed the fare cap. Unions criticised the congestion toll. Truckers "
+            "protested against the congestion toll. Bolivia rejected the fare scheme.")
+    assert ("Bolivia", "fare-cap", "back-reference") in pairs(nlp, text)
+    assert ("Bolivia", "toll", "back-reference") not in pairs(nlp, text)
