@@ -211,9 +211,25 @@ def find_actors(
     mentions = drop_possessors(text, sorted(out.mentions, key=lambda m: m.start))
     mentions = [m for m in mentions if not _PLACE_OF.match(text, m.end)]
     mentions = one_name_per_actor(text, mentions, out.taken)
+    mentions = _brussels_as_the_eu(mentions)
     spans = [(m.start, m.end) for m in mentions]
     return [replace(m, role=_role(doc, m, [t for t in spans if t != (m.start, m.end)]))
             for m in sorted(mentions, key=lambda m: m.start)]
+
+
+def _brussels_as_the_eu(mentions: list[ActorMention]) -> list[ActorMention]:
+    """ "Brussels" is the European Union, not Belgium, in a story where the EU acts: news
+    names the EU by the city of its institutions ("Brussels was cool on the offer").
+
+    >>> eu = ActorMention(0, 2, "EU", "European Union", "organisation")
+    >>> city = ActorMention(9, 17, "Brussels", "Belgium", "state")
+    >>> [m.actor for m in _brussels_as_the_eu([eu, city])], _brussels_as_the_eu([city])[0].actor
+    (['European Union', 'European Union'], 'Belgium')
+    """
+    if not any(m.actor in ("European Union", "European Commission") for m in mentions):
+        return mentions
+    return [replace(m, actor="European Union", actor_type="organisation")
+            if m.text == "Brussels" and m.actor == "Belgium" else m for m in mentions]
 
 
 # "Lagos-based Okonkwo Holdings", "a Dublin-registered fund": the place only says where

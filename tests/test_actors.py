@@ -249,6 +249,10 @@ def test_references_to_named_organisations(nlp) -> None:
                               "Kenya's government said nothing."))
     assert found["Manitoba's government"] == "Manitoba government"
     assert found["Kenya"] == "Kenya"  # a country's government stays the country
+    found = canon(actors(nlp, "The European Union asked Indonesia to lift the ban. Brussels "
+                              "was cool on the offer."))
+    assert found["Brussels"] == "European Union"
+    assert canon(actors(nlp, "Brussels and Paris signed the treaty."))["Brussels"] == "Belgium"
     found = canon(actors(nlp, "The U.S. Embassy in Tokyo declined to comment. The British "
                               "Embassy said nothing."))
     assert found["U.S."] == "United States" and found["The British Embassy"] == "United Kingdom"
