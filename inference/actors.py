@@ -76,7 +76,7 @@ _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
     r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
     r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
-    r"|presidential\s+office|state\s+department|government|cabinet"
+    r"|presidential\s+office|presidency|state\s+department|government|cabinet"
     # a finance ministry by its other name; not "Treasury bonds" nor a title
     r"|treasury(?!\s+(?:bonds?|bills?|yields?|notes?|securities|[Ss]ecretary|[Mm]inister)\b))\b",
     re.IGNORECASE)

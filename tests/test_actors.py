@@ -253,6 +253,8 @@ def test_references_to_named_organisations(nlp) -> None:
                               "was cool on the offer."))
     assert found["Brussels"] == "European Union"
     assert canon(actors(nlp, "Brussels and Paris signed the treaty."))["Brussels"] == "Belgium"
+    found = canon(actors(nlp, "The presidency said the talks would continue.", home="Colombia"))
+    assert found["The presidency"] == "Colombia"
     found = canon(actors(nlp, "The U.S. Embassy in Tokyo declined to comment. The British "
                               "Embassy said nothing."))
     assert found["U.S."] == "United States" and found["The British Embassy"] == "United Kingdom"
