@@ -992,8 +992,10 @@ def _role(doc: Any, mention: ActorMention,
     return "other"
 
 
-# A relative clause on a body that says what it did or said: ", which tabled a motion".
-_WHICH_CLAUSE = re.compile(r",\s+which\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?"
+# A relative clause on a body that says what it did or said: ", which tabled a motion",
+# also after the body's acronym: "... Trade Unions (COTU), which has asked ...".
+_WHICH_CLAUSE = re.compile(r"(?:\s+\([A-Z][A-Za-z&.]{1,10}\))?,\s+which\s+"
+                           r"(?:has\s+|had\s+|have\s+)?(?:also\s+)?"
                            r"(?:said|says|tabled|proposed|asked|urged|called|backed|opposed|"
                            r"supported|rejected|welcomed|lobbied|campaigned|filed|wants|wanted|"
                            r"drafted|sponsored|pushed|plans|planned|vowed|pledged|threatened)\b")

@@ -305,3 +305,10 @@ def test_a_describing_word_in_a_reference_picks_the_proposal_named_with_it(nlp) 
             "protested against the congestion toll. Bolivia rejected the fare scheme.")
     assert ("Bolivia", "fare-cap", "back-reference") in pairs(nlp, text)
     assert ("Bolivia", "toll", "back-reference") not in pairs(nlp, text)
+
+
+def test_the_speaker_named_after_a_quote_acts_in_that_sentence_too(nlp) -> None:
+    text = ("\"We cannot wait,\" she said. Those were the words of Ana Lima, head of the Lima "
+            "Dockers Union (LDU), which has asked Peru to adopt the fare cap.")
+    found = pairs(nlp, text)
+    assert ("Lima Dockers Union", "fare-cap", "sentence") in found
