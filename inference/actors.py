@@ -65,7 +65,7 @@ _GROUP = re.compile(
     r"|[a-z]+s['\u2019]\s+(?:union|group|association|lobby|federation|council)"
     r"|(?:[A-Za-z-]+(?:['\u2019]s?)?\s+){0,2}(?:groups|unions|associations|federations|lobbies|"
     r"organisations|organizations|coalitions|communities)"  # "indigenous communities"
-    r"|(?:[a-z]+\s+)?(?:attorneys\s+general"
+    r"|(?:[A-Za-z]+\s+)?(?:attorneys\s+general"  # "Beef exporters" opening a sentence too
     r"|farmers|fishermen|residents|workers|activists|protesters|doctors|"
     r"nurses|teachers|students|exporters|automakers|carmakers|retailers|employers|truckers|"
     r"environmentalists|shipowners)(?![\u2019']))\b")  # "teachers' union" is one body

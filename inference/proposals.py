@@ -45,7 +45,8 @@ BACK_REFERENCE = re.compile(
     # or a sum: "the $1.9 billion project", "the 2 billion euro deal"
     r"(?:[$\u20ac\u00a3]?\d[\d.,]*\s+(?:million|billion|trillion)?\s*(?:[a-z]+\s+)?)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
-    r"scheme|package|step|decision|policy|document|accord|agreement|law|legislation|vote|"
+    r"scheme|package|step|decision|policy|document|accord|agreement|pact|treaty|law|"
+    r"legislation|vote|"
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
     r"application|request|notification|bid|offer|pause|freeze|"

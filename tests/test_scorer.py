@@ -242,3 +242,9 @@ def test_spacy_is_loaded_once_per_process() -> None:
     from stancemap.inference.scorer import load_spacy
 
     assert load_spacy() is load_spacy()
+
+
+def test_the_pact_refers_back_and_a_sentence_opening_group_keeps_its_modifier(scorer):
+    rows = rows_by_pair(scorer, "Paris welcomed the climate accord. Beef exporters lined up "
+                                "against the pact as well.")
+    assert ("beef exporters", "accord") in rows
