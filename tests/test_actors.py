@@ -574,3 +574,9 @@ def test_a_trade_group_after_a_name_is_what_that_name_is(nlp) -> None:
     assert "teachers' union" in found  # no name before it: a group of its own
     curly = canon(actors(nlp, "The Medef employers\u2019 federation dismissed the levy."))
     assert "Medef" in curly and "employers\u2019 federation" not in curly
+
+
+def test_a_place_naming_what_a_thing_is_for_is_no_actor(nlp) -> None:
+    found = {m.text: m.role for m in actors(
+        nlp, "The plan drew fire from a miner whose Halmahera nickel concession sat idle.")}
+    assert found["Halmahera"] == "descriptor"
