@@ -46,6 +46,7 @@ BACK_REFERENCE = re.compile(
     r"(?:[$\u20ac\u00a3]?\d[\d.,]*\s+(?:million|billion|trillion)?\s*(?:[a-z]+\s+)?)?"
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
     r"scheme|package|step|decision|policy|document|accord|agreement|pact|treaty|law|"
+    r"change|overhaul|reform|"  # what a proposal does: "the change would close a deficit"
     r"legislation|vote|"
     r"project|"
     # what a party files or puts on the table, and the stop it asks for

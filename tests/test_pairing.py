@@ -312,3 +312,8 @@ def test_the_speaker_named_after_a_quote_acts_in_that_sentence_too(nlp) -> None:
             "Dockers Union (LDU), which has asked Peru to adopt the fare cap.")
     found = pairs(nlp, text)
     assert ("Lima Dockers Union", "fare-cap", "sentence") in found
+
+
+def test_the_change_refers_back_to_the_proposal(nlp) -> None:
+    text = "Lima backed the congestion toll. Quito says the change would cut traffic."
+    assert ("Ecuador", "toll", "back-reference") in pairs(nlp, text)
