@@ -417,6 +417,11 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
             out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
                                                kinds=kinds)
                     if back[0] not in seen][:1]
+        if i == 0 and _PROPOSING.search(text):
+            # "South Africa's government proposed keeping a coal plant open, a move that puts
+            # a loan at risk": the lead names the loan but describes what it proposes
+            out += [t for t in _described_in_lead(sentences, by_sentence, window)
+                    if t[0] not in seen]
         return out
     refs = back_references(sentences[i].text)
     if i == 0 and not refs and _PROPOSING.search(sentences[i].text):

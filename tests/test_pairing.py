@@ -317,3 +317,9 @@ def test_the_speaker_named_after_a_quote_acts_in_that_sentence_too(nlp) -> None:
 def test_the_change_refers_back_to_the_proposal(nlp) -> None:
     text = "Lima backed the congestion toll. Quito says the change would cut traffic."
     assert ("Ecuador", "toll", "back-reference") in pairs(nlp, text)
+
+
+def test_a_lead_naming_another_proposal_still_pairs_what_it_describes(nlp) -> None:
+    text = ("Utrecht's city council on Tuesday proposed charging drivers 6 euros a day, a move "
+            "that puts the fare cap at risk. Under the congestion toll, buses would be exempt.")
+    assert ("Utrecht", "toll", "lead") in pairs(nlp, text)
