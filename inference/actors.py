@@ -997,8 +997,11 @@ def _role(doc: Any, mention: ActorMention,
 
 
 # A relative clause on a body that says what it did or said: ", which tabled a motion",
-# also after the body's acronym: "... Trade Unions (COTU), which has asked ...".
-_WHICH_CLAUSE = re.compile(r"(?:\s+\([A-Z][A-Za-z&.]{1,10}\))?,\s+which\s+"
+# also after the body's acronym or a description of it: "... Trade Unions (COTU), which has
+# asked ...", "... Labour (CFDT), the country's largest union, which has called ...".
+_WHICH_CLAUSE = re.compile(r"(?:\s+\([A-Z][A-Za-z&.]{1,10}\))?"
+                           r"(?:,\s+(?:the|a|an)\s+[^,()]{1,60})?"
+                           r",\s+which\s+"
                            r"(?:has\s+|had\s+|have\s+)?(?:also\s+)?"
                            r"(?:said|says|tabled|proposed|asked|urged|called|backed|opposed|"
                            r"supported|rejected|welcomed|lobbied|campaigned|filed|wants|wanted|"

@@ -323,3 +323,10 @@ def test_a_lead_naming_another_proposal_still_pairs_what_it_describes(nlp) -> No
     text = ("Utrecht's city council on Tuesday proposed charging drivers 6 euros a day, a move "
             "that puts the fare cap at risk. Under the congestion toll, buses would be exempt.")
     assert ("Utrecht", "toll", "lead") in pairs(nlp, text)
+
+
+def test_a_bodys_relative_clause_may_follow_a_description_of_it(nlp) -> None:
+    text = ("\"We cannot wait,\" she said. Those were the words of Ana Lima, head of the Lima "
+            "Dockers Union (LDU), the port's largest union, which has asked Peru to adopt the "
+            "fare cap.")
+    assert ("Lima Dockers Union", "fare-cap", "sentence") in pairs(nlp, text)
