@@ -342,9 +342,20 @@ _NAME_THEN_ROLE = re.compile(
     rf"((?:the\s+|an?\s+)?(?!whose\b)(?:[a-z][\w-]*\s+){{0,2}}?(?:{_ROLE_NOUNS})\b[^,.;]*)")
 
 
+_BODY_WORD = re.compile(r"\b(?:Union|Association|Party|Council|Group|Bank|Ministry|Office|"
+                        r"Network|Forum|Alliance|Federation|Society|Church|Institute|Centre|"
+                        r"Center|Foundation|Coalition|Fund|Trust|Court|Agency|Authority|Board|"
+                        r"Commission|Committee|League|Movement|Corp|Inc|Ltd|Airlines|Energy|"
+                        r"Power|Health|Holdings|Partners|Resources|Metals|Industry|Gaming)\b")
+
+
 def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     """People NER missed or called a place, known by the role phrase after their name."""
-    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("ORG", "NORP")]
+    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("ORG", "NORP")
+            # "Sophie Kerbrat, secretary general of ..." tagged ORG: a first and last name
+            # before a person's role is the person's, unless a word names a body
+            and not (re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", e.text)
+                     and not _BODY_WORD.search(e.text))]
     for m in _NAME_THEN_ROLE.finditer(text):
         name = m.group(1)
         if (_overlaps(m.start(1), m.end(1), orgs) or table.lookup(name) is not None

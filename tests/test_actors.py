@@ -580,3 +580,11 @@ def test_a_place_naming_what_a_thing_is_for_is_no_actor(nlp) -> None:
     found = {m.text: m.role for m in actors(
         nlp, "The plan drew fire from a miner whose Halmahera nickel concession sat idle.")}
     assert found["Halmahera"] == "descriptor"
+
+
+def test_a_name_before_a_persons_role_is_a_person_even_when_tagged_an_organisation(nlp):
+    text = ("That was the response of Sophie Kerbrat, secretary general of the French "
+            "Democratic Confederation of Labour (CFDT). Kerbrat proposed a rise.")
+    types = {m.text: (m.actor, m.actor_type) for m in actors(nlp, text)}
+    assert types["Sophie Kerbrat"] == ("Sophie Kerbrat", "person")
+    assert types["Kerbrat"] == ("Sophie Kerbrat", "person")
