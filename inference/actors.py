@@ -959,9 +959,9 @@ def _role(doc: Any, mention: ActorMention,
     if mention.actor_type != "state" and tok.dep_ in ("compound", "amod", "nmod") \
             and tok.head.lower_ in _MEMBER_NOUNS:
         return "members"  # "EU governments", "OPEC+ members": the members, not the body
-    if mention.actor_type == "place" and tok.dep_ == "compound" \
+    if mention.actor_type in ("place", "state") and tok.dep_ == "compound" \
             and tok.head.lower_ not in STATE_NOUNS and tok.head.lower_ not in _BODY_NOUNS \
-            and tok.head.pos_ == "NOUN":
+            and not re.fullmatch(GROUP_NOUNS, tok.head.lower_) and tok.head.pos_ == "NOUN":
         return "descriptor"  # "whose Halmahera nickel concession": where, not who
     if tok.dep_ == "appos" and any(a <= tok.head.idx < b for a, b in others):
         # "The AFL-CIO, the largest federation of unions": a description of that actor

@@ -580,6 +580,10 @@ def test_a_place_naming_what_a_thing_is_for_is_no_actor(nlp) -> None:
     found = {m.text: m.role for m in actors(
         nlp, "The plan drew fire from a miner whose Halmahera nickel concession sat idle.")}
     assert found["Halmahera"] == "descriptor"
+    found = {m.text: m.role for m in actors(
+        nlp, "Lewisham Council became the latest London borough to try it. U.S. lawmakers "
+             "rejected the bill.")}
+    assert found["London"] == "descriptor" and found["U.S. lawmakers"] == "subject"
 
 
 def test_a_name_before_a_persons_role_is_a_person_even_when_tagged_an_organisation(nlp):
