@@ -1019,6 +1019,10 @@ _WHICH_CLAUSE = re.compile(r"(?:\s+\([A-Z][A-Za-z&.]{1,10}\))?"
                            r"drafted|sponsored|pushed|plans|planned|vowed|pledged|threatened)\b")
 
 
+_RUNNING_VERBS = frozenset("collect administer operate run pay manage oversee process".split())
+_MODALS = frozenset("will would could should can may might must".split())
+
+
 def _background(verb: Any) -> bool:
     """Does the clause of ``verb`` set the scene rather than state a stance?
 
@@ -1028,6 +1032,11 @@ def _background(verb: Any) -> bool:
     """
     if verb.dep_ == "pcomp" and verb.head.lower_ in ("with", "without"):
         return verb.lemma_.lower() not in _VOTE_LEMMAS  # "with Peru abstaining" is a vote
+    if verb.lemma_.lower() in _RUNNING_VERBS and not any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in verb.children):
+        # "The Revenue Authority, which collects the levy, has raised ...", "NNPC pays for
+        # the subsidy": running a measure is a job, not a position on it
+        return True
     return any(c.dep_ == "prep" and (c.lower_ == "under" and any(
         g.dep_ == "pobj" and g.lemma_.lower() in _TERMS_NOUNS for g in c.children)
         # "In return, teachers would accept a longer day": what one side gives in a deal

@@ -302,6 +302,9 @@ def test_scene_setting_clauses_are_background_but_votes_are_not(nlp) -> None:
         nlp, "Lima signed a deal under which Chile would pay for the port.")}
     assert found == {"Lima": "subject", "Chile": "background"}
     found = {m.text: m.role for m in actors(
+        nlp, "The state oil company NNPC pays for the subsidy. Germany would pay for the fund.")}
+    assert found == {"NNPC": "background", "Germany": "subject"}
+    found = {m.text: m.role for m in actors(
         nlp, "The plan passed 9-0, with Peru and Chile abstaining.")}
     assert found["Peru"] == "subject"
 
