@@ -373,16 +373,7 @@ class ArticleScorer:
             ev = Evidence(s.index, s.start, s.end, s.text, LABELS[int(np.argmax(row))], scores,
                           via=cand.via, mention=cand.mention)
             groups.setdefault((cand.actor.actor, cand.proposal_id), []).append((cand, ev))
-        # A person who leads or speaks for a body states its position too (gold rule 6),
-        # where the article gives none of the body's own
-        speaking = spokespeople(analysis.article.text, analysis.actors)
-        bodies: dict[str, ActorMention] = {}
-        own = set(groups)
-        for (actor, proposal_id), items in list(groups.items()):
-            if actor in speaking and (speaking[actor].actor, proposal_id) not in own:
-                body = bodies[speaking[actor].actor] = speaking[actor]
-                groups.setdefault((body.actor, proposal_id), []).extend(
-                    (cand, replace(ev, via="spokesperson")) for cand, ev in items)
+        bodies = _spoken_for(groups, spokespeople(analysis.article.text, analysis.actors))
         rows = []
         for (actor, proposal_id), items in groups.items():
             evidence = [ev for _, ev in items]
@@ -400,9 +391,25 @@ class ArticleScorer:
         return rows
 
 
+def _spoken_for(groups: dict[tuple[str, str], list[tuple[Candidate, Evidence]]],
+                speaking: Mapping[str, ActorMention]) -> dict[str, ActorMention]:
+    """Give each body the evidence of the person who leads or speaks for it (gold rule 6),
+    for the proposals on which the article gives none of the body's own; the evidence is
+    marked ``via="spokesperson"``. Returns the bodies that got rows this way, by name.
+    """
+    bodies: dict[str, ActorMention] = {}
+    own = set(groups)
+    for (actor, proposal_id), items in list(groups.items()):
+        body = speaking.get(actor)
+        if body is not None and (body.actor, proposal_id) not in own:
+            bodies[body.actor] = body
+            groups.setdefault((body.actor, proposal_id), []).extend(
+                (cand, replace(ev, via="spokesperson")) for cand, ev in items)
+    return bodies
+
+
 def _roll_up(mention: ActorMention, table: ActorTable) -> ActorMention:
     """A person with a known state or organisation affiliation speaks for it."""
-
     if mention.actor_type != "person" or not mention.affiliation:
         return mention
     entry = table.lookup(mention.affiliation)
