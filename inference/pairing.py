@@ -227,10 +227,10 @@ def make_candidates(
     recent: list[ActorMention] = []
     for i, sentence in enumerate(sentences):
         s_actors, s_props = by_sentence[i]
-        if _LATE_ATTRIBUTION.match(sentence.text):
+        attribution = _LATE_ATTRIBUTION.match(sentence.text)
+        if attribution:
             # "Those were the words of X, ...": X speaks here as in the quote before
-            named = [a for a in s_actors if a.start >= sentence.start + _LATE_ATTRIBUTION.match(
-                sentence.text).end()]
+            named = [a for a in s_actors if a.start >= sentence.start + attribution.end()]
             if named:
                 first = min(named, key=lambda a: a.start)
                 s_actors = [replace(a, role="subject") if a is first else a for a in s_actors]
