@@ -45,6 +45,8 @@ _PAIR_REF = re.compile(r"\b(?:[Tt]he\s+two|[Bb]oth)\s+(?:companies|firms|carrier
                        r"lenders|insurers|utilities|operators)\b")
 _AFTER_PREPOSITION = re.compile(r"\b(?:in|at|from|to|into|between|near|across|with|of|for|"
                                 r"on|by)\s+(?:the\s+)?$")
+# An acronym given in parentheses right after a name: "the Law Society of Kenya (LSK)".
+ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,10})\)")
 _LOCAL_GOVERNMENT = re.compile(r"\b(?:Province|Prefecture)\b")
 # "the city" is the city's government named before ("Osaka Metropolitan Government").
 _CITY_REF = re.compile(r"\b[Tt]he\s+city\b(?!['\u2019])")
@@ -92,7 +94,7 @@ def one_name_per_actor(
             longer = _longer_name(m.actor, mentions)
             if longer is not None:  # "the Commission" after "the European Commission"
                 m = replace(m, actor=longer.actor, actor_type=longer.actor_type)
-            after = re.match(r"\s*\(([A-Z][A-Za-z&.]{1,10})\)", text[m.end:m.end + 14])
+            after = ACRONYM_AFTER.match(text[m.end:m.end + 14])
             if after:
                 acronyms[after.group(1)] = m.actor
             if m.actor in acronyms:
@@ -277,6 +279,15 @@ def _party_of_members(group: str, mentions: Sequence[ActorMention]) -> ActorMent
                  and re.fullmatch(rf"{re.escape(stem)}\w* Party", o.actor)), None)
 
 
+def initials(name: str) -> str:
+    """The first letters of a name's capitalised words: what an acronym of it spells.
+
+    >>> initials("Irish Farmers' Association"), initials("Bank of England")
+    ('IFA', 'BE')
+    """
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
 def _initials_of(acronym: str, mentions: Sequence[ActorMention]) -> str | None:
     """The organisation whose capitalised words spell ``acronym``.
 
@@ -286,8 +297,7 @@ def _initials_of(acronym: str, mentions: Sequence[ActorMention]) -> str | None:
     'Liberal Democratic Party'
     """
     for m in mentions:
-        if m.actor_type == "organisation" and "".join(
-                w[0] for w in m.actor.split() if w[:1].isupper()) == acronym:
+        if m.actor_type == "organisation" and initials(m.actor) == acronym:
             return m.actor
     return None
 

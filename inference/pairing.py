@@ -484,8 +484,8 @@ def _describing_kinds(refs: Sequence[tuple[int, int, str]]) -> list[frozenset[st
 # Describing words of a reference that say nothing of which proposal is meant ("the new
 # plan"); any other ("the transfer scheme") picks the proposal named with it, if one is.
 _PLAIN_DESCRIBERS = frozenset("""new old proposed draft final latest original revised whole
-entire same current controversial planned amended full first second third main original
-government's government whole""".split())
+entire same current controversial planned amended full first second third main
+government's government""".split())
 
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from stancemap.inference.actor_names import ACRONYM_AFTER, initials
 from stancemap.inference.actors import ActorMention
 
 # Roles whose holder states the body's position, not only their own.
@@ -27,7 +28,6 @@ _SPEAKING_ROLE = re.compile(
     r"spokes(?:man|woman|person))\b", re.IGNORECASE)
 # A ministry's or embassy's spokesman speaks for the state, which the pairing handles
 _STATE_ORGAN = re.compile(r"\b(?:Ministry|Department|Embassy|Mission|Office)\b", re.IGNORECASE)
-_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,10})\)")
 
 
 def spokespeople(text: str, actors: Sequence[ActorMention]) -> dict[str, ActorMention]:
@@ -50,12 +50,12 @@ def spokespeople(text: str, actors: Sequence[ActorMention]) -> dict[str, ActorMe
             continue  # a person with a role is not a body; a state and its organs are left out
         names = bodies.setdefault(m.actor, (m, {m.actor}))[1]
         names.add(m.text.removeprefix("the ").removeprefix("The "))
-        after = _ACRONYM_AFTER.match(text, m.end)
+        after = ACRONYM_AFTER.match(text, m.end)
         if after:
             names.add(after.group(1))
-        initials = "".join(w[0] for w in m.actor.split() if w[:1].isupper())
-        if len(initials) > 1:  # "IFA president" for the Irish Farmers' Association
-            names.add(initials)
+        spelled = initials(m.actor)
+        if len(spelled) > 1:  # "IFA president" for the Irish Farmers' Association
+            names.add(spelled)
     out: dict[str, ActorMention] = {}
     for person in actors:
         if person.actor_type != "person" or not person.title or person.actor in out:
