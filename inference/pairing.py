@@ -156,6 +156,8 @@ _LEAD_IT = re.compile(
     r"criticised|criticized|praised|accused|condemned|told|plans|planned|would vote|will vote|"
     # wanting or demanding something is a stance too, and the present tense as well
     r"wants|wanted|demands|demanded|backs|opposes|rejects|welcomes|supports|favours|favors|"
+    r"dismissed|endorsed|denounced|hailed|defended|objected|refused|proposed|announced|"
+    r"challenged|questioned|appealed|threatened|promised|agreed|voted|signed|sued|lobbied|"
     # "It was the main sponsor of the amendment": a proposal is no one's sponsor
     r"(?:is|was)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+)?(?:sponsor|author|architect|opponent|"
     r"supporter|backer|champion|critic))"

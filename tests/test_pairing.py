@@ -126,6 +126,12 @@ def test_it_wanting_something_is_the_bodys_stance(nlp) -> None:
     assert ("Liberal Party", "fare-cap", "sentence") in found
 
 
+@pytest.mark.parametrize("verb", ["dismissed", "endorsed", "challenged", "voted against"])
+def test_it_before_any_verb_of_stance_is_the_body(nlp, verb: str) -> None:
+    found = pairs(nlp, f"The Liberal Party met on Monday. It also {verb} the congestion toll.")
+    assert ("Liberal Party", "toll", "sentence") in found
+
+
 def test_a_proper_word_in_a_reference_picks_the_proposal_named_with_it(nlp) -> None:
     specs = [ProposalSpec("cap", "Swiss proposal for a fare cap", ("fare cap",)),
              ProposalSpec("toll", "Congestion toll for the city centre", ("congestion toll",))]
