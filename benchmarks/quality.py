@@ -15,7 +15,7 @@ from pathlib import Path
 from stancemap.config import AdapterConfig, load_config
 from stancemap.inference.classifier import StanceClassifier
 from stancemap.training.baselines import MajorityBaseline, TfidfBaseline
-from stancemap.training.data import load_examples, load_splits
+from stancemap.training.data import add_document_context, load_examples, load_splits
 from stancemap.training.evaluate import evaluate_examples
 from stancemap.training.metrics import compute_metrics
 
@@ -42,7 +42,11 @@ def main() -> None:
     for spec in args.model:
         name, path = spec.split("=", 1)
         clf = StanceClassifier.from_pretrained(path)
-        rows[name] = {s: evaluate_examples(clf, ex)[0] for s, ex in sets.items()}
+        # A model trained with data.doc_context reads the test split's rows after the
+        # sentence before them, as in training; the challenge set's documents are minimal
+        # pairs (no story to read) and SEESAW's adapter gives its own context.
+        own = {"test": add_document_context(sets["test"])} if clf.doc_context else {}
+        rows[name] = {s: evaluate_examples(clf, own.get(s, ex))[0] for s, ex in sets.items()}
     cfg = load_config(args.baseline_config)
     splits = load_splits(cfg.data, cfg.seed)
     for baseline in (MajorityBaseline(), TfidfBaseline(cfg.seed)):

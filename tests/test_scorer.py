@@ -17,7 +17,7 @@ from stancemap.cli import main
 from stancemap.errors import StancemapError
 from stancemap.inference.aggregate import Evidence, aggregate
 from stancemap.inference.proposals import ProposalSpec
-from stancemap.inference.scorer import ArticleScorer, score_articles
+from stancemap.inference.scorer import ArticleScorer, as_article, score_articles
 from tests.fixtures.cue_classifier import CueWordClassifier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -248,3 +248,32 @@ def test_the_pact_refers_back_and_a_sentence_opening_group_keeps_its_modifier(sc
     rows = rows_by_pair(scorer, "Paris welcomed the climate accord. Beef exporters lined up "
                                 "against the pact as well.")
     assert ("beef exporters", "accord") in rows
+
+
+def test_context_modes_choose_the_neighbouring_sentence_the_classifier_sees() -> None:
+    text = ("Seoul backed the UN resolution on Monday. Beijing rejected the UN resolution. "
+            "Tokyo said it would study the measure.")
+
+    def contexts(mode: object) -> dict[str, str | None]:
+        s = ArticleScorer(CueWordClassifier(), proposals=SPECS, context=mode)
+        an = s.analyze(as_article(text, 0))
+        return {c.actor.actor: s.pair_input(c, an.sentences)["context"] for c in an.candidates}
+
+    first = "Seoul backed the UN resolution on Monday."
+    second = "Beijing rejected the UN resolution."
+    # By default only the back-reference ("the measure") is shown the sentence naming it.
+    assert contexts("reference") == {"South Korea": None, "China": None, "Japan": second}
+    assert contexts(True) == contexts("reference")
+    # "previous" (models trained with data.doc_context) gives every pair its sentence before.
+    assert contexts("previous") == {"South Korea": None, "China": first, "Japan": second}
+    assert set(contexts("none").values()) == {None}
+    # "auto", the default, reads what the model was trained with.
+    assert contexts("auto") == contexts("reference")
+    trained_with_context = CueWordClassifier()
+    trained_with_context.doc_context = True
+    auto = ArticleScorer(trained_with_context, proposals=SPECS)
+    an = auto.analyze(as_article(text, 0))
+    assert [auto.pair_input(c, an.sentences)["context"] for c in an.candidates] == [
+        None, first, second]
+    with pytest.raises(StancemapError, match="context"):
+        ArticleScorer(CueWordClassifier(), proposals=SPECS, context="all")

@@ -46,10 +46,11 @@ def article_training_rows(
     rows: list[dict[str, Any]] = []
     docs = scorer.nlp.pipe([parse_text(a.text) for a in articles])
     for article, doc in zip(articles, docs):
-        for k, c in enumerate(scorer.analyze(article, doc).candidates):
+        analysis = scorer.analyze(article, doc)
+        for k, c in enumerate(analysis.candidates):
             label = gold.get((article.id, actor_key(c.actor.actor, scorer.table), c.proposal_id))
             if label is not None:
                 rows.append({"id": f"{article.id}-s{c.sentence.index}-{k}",
-                             "doc_id": article.id, **scorer.pair_input(c), "label": label,
-                             "via": c.via})
+                             "doc_id": article.id, **scorer.pair_input(c, analysis.sentences),
+                             "label": label, "via": c.via})
     return rows

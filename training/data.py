@@ -10,7 +10,7 @@ import logging
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from stancemap.errors import DataError
@@ -168,6 +168,34 @@ def split_examples(
     return out
 
 
+def add_document_context(examples: list[Example]) -> list[Example]:
+    """Give each row without a ``context`` the sentence before it in its document.
+
+    A document's sentences are its rows' distinct texts in file order. The article
+    scorer shows the classifier a neighbouring sentence for references and quotes ("'We
+    will fight it,' the union said" after the sentence naming the levy), so training rows
+    carry one too. Rows without a ``doc_id`` and first sentences stay as they are.
+
+    >>> rows = [Example(text="Japan backed the bill.", actor="Japan", proposal="bill",
+    ...                 doc_id="d1"),
+    ...         Example(text="It passed.", actor="Japan", proposal="bill", doc_id="d1")]
+    >>> [r.context for r in add_document_context(rows)]
+    [None, 'Japan backed the bill.']
+    """
+    last: dict[str, list[str]] = defaultdict(list)  # doc -> its sentences so far
+    out = []
+    for ex in examples:
+        if ex.doc_id is None:
+            out.append(ex)
+            continue
+        seen = last[ex.doc_id]
+        if not seen or seen[-1] != ex.text:
+            seen.append(ex.text)
+        previous = seen[-2] if len(seen) > 1 else None
+        out.append(ex if ex.context or previous is None else replace(ex, context=previous))
+    return out
+
+
 def check_disjoint_documents(parts: Mapping[str, list[Example]]) -> None:
     """Raise if one ``doc_id`` appears in two splits."""
     owner: dict[str, str] = {}
@@ -194,8 +222,9 @@ def load_splits(data_cfg: object, seed: int) -> Splits:
     """
     kwargs = {"fmt": data_cfg.format, "columns": data_cfg.columns,
               "label_map": data_cfg.label_map, "adapter": data_cfg.adapter}
-    train = load_examples(data_cfg.train, **kwargs)
-    given = {name: load_examples(getattr(data_cfg, name), **kwargs)
+    own = add_document_context if data_cfg.doc_context else list
+    train = own(load_examples(data_cfg.train, **kwargs))
+    given = {name: own(load_examples(getattr(data_cfg, name), **kwargs))
              for name in ("dev", "test") if getattr(data_cfg, name)}
     sources = {"train": data_cfg.train, **{n: getattr(data_cfg, n) for n in given}}
     missing = {n: getattr(data_cfg.split, n) for n in ("dev", "test") if n not in given}
@@ -206,7 +235,7 @@ def load_splits(data_cfg: object, seed: int) -> Splits:
         for name in parts:
             sources[name] = f"{data_cfg.train} (split {missing[name]:.0%}, seed {seed})"
     for source in data_cfg.extra_train:
-        train = train + _load_source(source, data_cfg.adapter)
+        train = train + own(_load_source(source, data_cfg.adapter))
         sources["train"] += f" + {source.path}"
     eval_sets = {name: _load_source(src, data_cfg.adapter)
                  for name, src in data_cfg.eval_sets.items()}

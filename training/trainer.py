@@ -222,7 +222,8 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
             model.load_state_dict(average_weights([fit.state for fit in fits]))
         evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
                                      mark_actor=cfg.encoding.mark_actor,
-                                     use_context=cfg.encoding.use_context, device=str(device))
+                                     use_context=cfg.encoding.use_context, device=str(device),
+                                     doc_context=cfg.data.doc_context)
         evaluator.model.eval()
         best_dev = (fits[0].best_dev if len(fits) == 1 else evaluate_examples(
             evaluator, splits.dev, batch_size=cfg.train.eval_batch_size))
@@ -302,7 +303,8 @@ def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits,
                 if cfg.train.precision == "bf16" else contextlib.nullcontext)
     evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
                                  mark_actor=cfg.encoding.mark_actor,
-                                 use_context=cfg.encoding.use_context, device=str(device))
+                                 use_context=cfg.encoding.use_context, device=str(device),
+                                 doc_context=cfg.data.doc_context)
 
     best_f1, best_state, best_epoch, best_dev, step = -1.0, None, 0, None, 0
     history: list[dict[str, float]] = []
