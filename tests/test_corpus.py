@@ -18,9 +18,12 @@ ACTOR_KINDS = {"state", "government_body", "official", "party", "union", "compan
                "court", "international_org", "person", "group"}
 
 
+EXTRA = ("quotes",)  # optional training documents (data.extra_train), checked alike
+
+
 @pytest.fixture(scope="module")
 def stats():
-    return dataset_stats({s: load_examples(STANCE / f"{s}.jsonl") for s in SPLITS})
+    return dataset_stats({s: load_examples(STANCE / f"{s}.jsonl") for s in SPLITS + EXTRA})
 
 
 def test_size_and_variety(stats):
@@ -51,7 +54,7 @@ def test_documents_stay_in_one_split(stats):
 
 
 def test_alias_mentions_occur_in_their_sentence():
-    for split in SPLITS:
+    for split in SPLITS + EXTRA:
         for ex in load_examples(STANCE / f"{split}.jsonl"):
             assert ex.doc_id, ex.id
             if ex.actor_mention:
