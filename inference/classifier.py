@@ -111,6 +111,20 @@ def _cgroup_quota() -> int | None:
     return max(1, -(-int(quota) // int(period)))
 
 
+def _saved_encoding(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The encoding settings a model directory's ``stancemap.json`` holds, as keywords of
+    :class:`StanceClassifier` (models saved before ``doc_context`` existed lack it).
+
+    >>> _saved_encoding({"max_length": 128, "encoding": {"mark_actor": True,
+    ...                                                   "use_context": True}})["doc_context"]
+    False
+    """
+    encoding = meta["encoding"]
+    return {"max_length": meta["max_length"], "mark_actor": encoding["mark_actor"],
+            "use_context": encoding["use_context"],
+            "doc_context": encoding.get("doc_context", False)}
+
+
 class StanceClassifier:
     """A fine-tuned sequence-pair classifier for actor-proposal stance.
 
@@ -207,10 +221,7 @@ class StanceClassifier:
 
         hf_model = AutoModelForSequenceClassification.from_pretrained(path)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        return cls(hf_model, tokenizer, max_length=meta["max_length"],
-                   mark_actor=meta["encoding"]["mark_actor"],
-                   use_context=meta["encoding"]["use_context"], device=device, name=name,
-                   doc_context=meta["encoding"].get("doc_context", False))
+        return cls(hf_model, tokenizer, device=device, name=name, **_saved_encoding(meta))
 
     @classmethod
     def _load_onnx(cls, path: Path, meta: Mapping[str, Any], *, name: str, threads: int,
@@ -222,10 +233,8 @@ class StanceClassifier:
         # The torch model is loaded only if the export has to be made.
         runtime = load_onnx(path, lambda: cls._load_torch(path, meta, name=name, device="cpu"),
                             threads=threads, prefer_user_cache=mlflow)
-        return cls(None, AutoTokenizer.from_pretrained(path), max_length=meta["max_length"],
-                   mark_actor=meta["encoding"]["mark_actor"],
-                   use_context=meta["encoding"]["use_context"], name=name, runtime=runtime,
-                   doc_context=meta["encoding"].get("doc_context", False))
+        return cls(None, AutoTokenizer.from_pretrained(path), name=name, runtime=runtime,
+                   **_saved_encoding(meta))
 
     @classmethod
     def with_runtime(cls, clf: StanceClassifier, runtime: OnnxModel) -> StanceClassifier:

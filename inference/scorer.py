@@ -362,14 +362,13 @@ class ArticleScorer:
             k += n
         return rows
 
-    def pair_input(self, candidate: Candidate,
-                   sentences: Sequence[Sentence] = ()) -> dict[str, Any]:
+    def pair_input(self, candidate: Candidate, sentences: Sequence[Sentence]) -> dict[str, Any]:
         """What the classifier is given for one candidate pair: the text (the sentence or
         its clause), the actor, its marked mention, the proposal and any context
         (``sentences``, the article's, give the sentence before for ``context="previous"``)."""
         context = candidate.context if self._context != "none" else None
         if self._context == "previous" and context is None and candidate.sentence.index > 0:
-            context = sentences[candidate.sentence.index - 1].text if sentences else None
+            context = sentences[candidate.sentence.index - 1].text
         return {"text": candidate.classifier_text, "actor": candidate.actor.actor,
                 "proposal": self._proposal_text(candidate), "actor_mention": candidate.mention,
                 "context": context}

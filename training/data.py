@@ -182,16 +182,17 @@ def add_document_context(examples: list[Example]) -> list[Example]:
     >>> [r.context for r in add_document_context(rows)]
     [None, 'Japan backed the bill.']
     """
-    last: dict[str, list[str]] = defaultdict(list)  # doc -> its sentences so far
+    # doc -> (its latest sentence, the sentence before that)
+    latest: dict[str, tuple[str, str | None]] = {}
     out = []
     for ex in examples:
         if ex.doc_id is None:
             out.append(ex)
             continue
-        seen = last[ex.doc_id]
-        if not seen or seen[-1] != ex.text:
-            seen.append(ex.text)
-        previous = seen[-2] if len(seen) > 1 else None
+        current, previous = latest.get(ex.doc_id, (None, None))
+        if ex.text != current:
+            previous = current
+            latest[ex.doc_id] = (ex.text, previous)
         out.append(ex if ex.context or previous is None else replace(ex, context=previous))
     return out
 

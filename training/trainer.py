@@ -127,6 +127,16 @@ def _data_tags(cfg: Config, splits: Splits) -> dict[str, str]:
     return tags
 
 
+def _classifier(model: Any, tokenizer: Any, cfg: Config,
+                device: torch.device) -> StanceClassifier:
+    """The model being trained as a :class:`StanceClassifier` with the config's encoding
+    (what evaluates it between epochs and what is saved)."""
+    return StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
+                            mark_actor=cfg.encoding.mark_actor,
+                            use_context=cfg.encoding.use_context, device=str(device),
+                            doc_context=cfg.data.doc_context)
+
+
 def average_weights(states: Sequence[Mapping[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     """The element-wise mean of several fine-tuned copies of one model (a "model soup").
 
@@ -220,10 +230,7 @@ def train(config: Config, log_fn: Callable[[str], None] = print) -> TrainResult:
             model.load_state_dict(fits[0].state)
         else:
             model.load_state_dict(average_weights([fit.state for fit in fits]))
-        evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
-                                     mark_actor=cfg.encoding.mark_actor,
-                                     use_context=cfg.encoding.use_context, device=str(device),
-                                     doc_context=cfg.data.doc_context)
+        evaluator = _classifier(model, tokenizer, cfg, device)
         evaluator.model.eval()
         best_dev = (fits[0].best_dev if len(fits) == 1 else evaluate_examples(
             evaluator, splits.dev, batch_size=cfg.train.eval_batch_size))
@@ -301,10 +308,7 @@ def _fit(model: Any, tokenizer: Any, cfg: Config, splits: Splits,
     # bfloat16 has float32's exponent range.
     autocast = ((lambda: torch.autocast(device.type, dtype=torch.bfloat16))
                 if cfg.train.precision == "bf16" else contextlib.nullcontext)
-    evaluator = StanceClassifier(model, tokenizer, max_length=cfg.model.max_length,
-                                 mark_actor=cfg.encoding.mark_actor,
-                                 use_context=cfg.encoding.use_context, device=str(device),
-                                 doc_context=cfg.data.doc_context)
+    evaluator = _classifier(model, tokenizer, cfg, device)
 
     best_f1, best_state, best_epoch, best_dev, step = -1.0, None, 0, None, 0
     history: list[dict[str, float]] = []
