@@ -17,6 +17,7 @@ forms back, so all of an actor's mentions carry one name:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -175,6 +176,14 @@ def one_name_per_actor(
                and not _AFTER_PREPOSITION.search(text, 0, a.start)]  # not "hubs in X and Y"
     for ref in _PAIR_REF.finditer(text):
         named = [c for c in couples if c[1].end <= ref.start()]
+        if ref.group(0).split()[-1] in ("countries", "governments", "sides"):
+            # "the two governments" are the story's two main states (those named most),
+            # not two others it merely names together ("asked Tanzania and Rwanda to ...")
+            states = Counter(m.actor for m in ordered
+                             if m.actor_type == "state" and m.end <= ref.start())
+            main = [max((m for m in ordered if m.actor == name), key=lambda m: m.start)
+                    for name, n in states.most_common(2) if n > 1]
+            named = [tuple(main)] if len(main) == 2 else named
         if named and not _overlaps(ref.start(), ref.end(), taken):
             resolved += [replace(m, start=ref.start(), end=ref.end(), text=ref.group(0))
                          for m in named[-1]]
@@ -316,9 +325,17 @@ def _longer_name(short: str, mentions: Sequence[ActorMention]) -> ActorMention |
     for m in mentions:
         if (m.actor_type == "organisation" and m.actor != short
                 and words < set(m.actor.lower().split())
-                and not re.search(rf"\bof\b.*\b{re.escape(short)}$", m.actor)):
+                and not re.search(rf"\bof\b.*\b{re.escape(short)}$", m.actor)
+                and (words & _STAFF_BODY  # "Union": the union named in full
+                     or not (set(m.actor.lower().split()) - words) & _STAFF_BODY)):
             return m
     return None
+
+
+# Words that make a name another body: "Hanseong Chemical Workers' Union" is not
+# "Hanseong Chemical" (though "the union" is that union).
+_STAFF_BODY = frozenset("union unions association federation council workers' workers "
+                        "employees' employees staff pensioners shareholders".split())
 
 
 def _prefix_of(short: str, mentions: Sequence[ActorMention]) -> ActorMention | None:
@@ -330,7 +347,8 @@ def _prefix_of(short: str, mentions: Sequence[ActorMention]) -> ActorMention | N
     ('Laurel Ridge Health', None)
     """
     return next((m for m in mentions if m.actor_type == "organisation"
-                 and m.actor.startswith(short + " ")), None)
+                 and m.actor.startswith(short + " ")
+                 and not set(m.actor[len(short):].lower().split()) & _STAFF_BODY), None)
 
 
 def _full_name(short: str, people: Sequence[ActorMention]) -> ActorMention | None:

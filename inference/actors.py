@@ -505,10 +505,11 @@ _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committe
 _TITLED_ORG = re.compile(
     rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
     rf"(?:{_ORG_HEADS})s?\b"
-    # "Chamber of Commerce", "Union of Concerned Scientists": the name may go on
-    # (not "on Tuesday", nor "of March")
-    rf"(?: (?:of|for)(?: the)? (?!(?:{_NOT_NAME})\b)[A-Z][\w&\u2019'-]*"
-    r"(?: [A-Z][\w&\u2019'-]*)*)?")
+    # "Chamber of Commerce", "Union of Concerned Scientists", "Commission on Human Rights",
+    # "Association of Medical Deans of Maharashtra": the name may go on (not "on Tuesday",
+    # nor "of March")
+    rf"(?: (?:of|for|on)(?: the)? (?!(?:{_NOT_NAME})\b)[A-Z][\w&\u2019'-]*"
+    r"(?: [A-Z][\w&\u2019'-]*)*){0,2}")
 
 
 # A capitalised plural possessive and the capitalised words after it: "Parents' Voice
@@ -899,6 +900,15 @@ def _nearby_country(text: str, start: int, end: int, table: ActorTable) -> str |
         entry = table.lookup(after.group(1))
         if entry and entry.type == "state":
             return entry.name
+    if re.search(r"\b(?:his|her|their)\s+$", head):
+        # "Solomon Islands Police Minister Jonah Ruoka said his government": the country
+        # named last before it in the sentence, the speaker's
+        opening = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+        named = [table.lookup(m.group(0)) for m in re.finditer(
+            r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text[opening:start])]
+        states = [e.name for e in named if e is not None and e.type == "state"]
+        if states:
+            return states[-1]
     return None
 
 

@@ -33,12 +33,12 @@ TRIGGERS = frozenset("""
 resolution bill treaty sanction sanctions referral plan deal ban tax reform accord agreement
 pact proposal amendment law legislation measure embargo tariff levy merger takeover
 acquisition bid budget ceasefire truce moratorium motion initiative scheme package
-convention protocol charter mandate referendum subsidy cap quota pipeline
+convention protocol charter mandate referendum subsidy cap quota pipeline decree
 """.split())
 # Phrases that point back to a proposal already named; "the measure" is not a proposal of
 # its own. "it"/"its" count only in a sentence with no proposal mention (decided by pairing).
 BACK_REFERENCE = re.compile(
-    r"\b(?:the|this|that|these|those|such a|the proposed|the draft)\s+"
+    r"\b(?:the|this|that|these|those|such a|the proposed|the draft|both)\s+"
     # one describing word may come between: "the final text", "the committee vote", and it
     # may be a possessive: "the council's vote", "the conservatives' proposal"
     r"(?:[a-z][\w-]*(?:['\u2019]s|(?<=s)['\u2019])?\s+)?"
@@ -47,10 +47,10 @@ BACK_REFERENCE = re.compile(
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
     r"scheme|package|step|decision|policy|document|accord|agreement|pact|treaty|law|"
     r"change|overhaul|reform|"  # what a proposal does: "the change would close a deficit"
-    r"legislation|vote|"
+    r"legislation|vote|decree|"
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
-    r"application|request|notification|bid|offer|pause|freeze|"
+    r"application|request|petition|notification|bid|offer|pause|freeze|"
     r"transaction|tie-up|takeover|"  # a merger by another name
     r"plant|facility|"  # a facility to be built: "the plant would burn 800 tons a day"
     r"levy|levie|duty|dutie|tariff|tax|taxe)"  # a charge by another name: "the levies"
@@ -61,7 +61,10 @@ BACK_REFERENCE = re.compile(
     r"|\b(?:back|backs|backed|support|supports|supported|oppose|opposes|opposed|reject|"
     r"rejects|rejected|against|approve|approved|block|blocked|veto|vetoed|endorse|endorsed|"
     r"sign|signed|accept|accepted|scrap|scrapped|criticised|criticized|welcomed|welcome|"
-    r"denounced|condemned|praised|defended|favour|favor|on|about|rule|rules|ruled)\s+(it)\b",
+    r"denounced|condemned|praised|defended|favour|favor|on|about|rule|rules|ruled|"
+    # what a legislature or a court does with a proposal: "urged senators to pass it"
+    r"pass|passed|adopt|adopted|ratify|ratified|challenge|challenged|contest|contested|"
+    r"withdraw|withdrew|drop|dropped|renew|renewed)\s+(it)\b",
     re.IGNORECASE,
 )
 
@@ -203,6 +206,8 @@ def with_head_references(
     ['clean air bill', 'the bill']
     """
     refs = match_head_references(text, specs, named)
+    named_ids = {m.proposal_id for m in named}
+    refs += _short_forms(text, [s for s in specs if s.id in named_ids], [*named, *refs])
     kept = _longest_first([*named, *refs])
     # "both bills" is one span naming several proposals: keep each of them.
     spans = {(k.start, k.end) for k in kept}
@@ -278,8 +283,8 @@ def head_nouns(spec: ProposalSpec) -> dict[str, set[str]]:
         stem = _HEAD_STOP.split(f" {phrase} ", maxsplit=1)[0].split()
         if len(stem) > 1 and any(c.isdigit() for c in stem[-1]) and stem[-2].lower() in TRIGGERS:
             stem.pop()  # "Senate Bill 214": the number names the bill, the head is "Bill"
-        if not stem or not stem[-1].isalpha():
-            continue
+        if not stem or not stem[-1].replace("-", "").isalpha():
+            continue  # a hyphened head is a word: "the spin-off", "the phase-out"
         if stem[-1][0].isupper() and len(stem) > 1 and stem[-1].lower() not in TRIGGERS:
             continue  # a word of a name ("Food Council"), unless it is a proposal noun
         # ("the Paris Agreement", "Senate Bill 214": "the agreement", "the bill")
@@ -366,6 +371,42 @@ def match_head_references(
     return found + _verb_references(text, specs, heads, explicit)
 
 
+def short_forms(spec: ProposalSpec) -> set[str]:
+    """An alias cut before its last "in/on/for/..." phrase, as articles shorten it once
+    named: "state of exception in Limon" -> "state of exception". Only cuts that keep two
+    words or more, one of them not a word of a body or an office.
+
+    >>> sorted(short_forms(ProposalSpec("x", "State of exception in Limon province",
+    ...                                 ("state of exception in Limon", "levy on sugar"))))
+    ['state of exception']
+    """
+    forms = set()
+    for phrase in (spec.name, *spec.aliases):
+        words = phrase.split()
+        cuts = [i for i, w in enumerate(words) if w.lower() in _PREPOSITIONS and i >= 2]
+        if not cuts or _is_action(phrase):
+            continue
+        head = words[:cuts[-1]]
+        if head[-1].lower() in _PREPOSITIONS or head[-1].lower() in ("the", "a", "and"):
+            continue
+        if {w.lower() for w in head} - _NOT_HEADS - _OFFICES - _PREPOSITIONS:
+            forms.add(" ".join(head).lower())
+    return forms
+
+
+def _short_forms(text: str, specs: Sequence[ProposalSpec],
+                 taken: Sequence[ProposalMention]) -> list[ProposalMention]:
+    """ "the state of exception" for a proposal named "state of exception in Limon"."""
+    found = []
+    for spec in specs:
+        for form in short_forms(spec):
+            for m in re.finditer(rf"\bthe\s+{re.escape(form)}\b", text, re.IGNORECASE):
+                if not any(m.start() < t.end and t.start < m.end() for t in taken):
+                    found.append(ProposalMention(m.start(), m.end(), m.group(0), spec.id,
+                                                 spec.name))
+    return found
+
+
 # Verbs of stance before a bare plural head: "could not support fixed ratios".
 _STANCE_VERB = re.compile(r"\b(?:support|supports|supported|oppose|opposes|opposed|back|backs|"
                           r"backed|reject|rejects|rejected|accept|accepts|accepted|endorse|"
@@ -414,7 +455,10 @@ def _gerund(verb: str) -> str:
 
 
 _NOT_MODIFIERS = frozenset("will would shall should must can could may might to not is are was "
-                           "were be been has have had do does did".split())
+                           "were be been has have had do does did "
+                           # adverbs make the head a verb: "the government also plans to"
+                           "also still now already then later first again only just never "
+                           "instead meanwhile".split())
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
 _BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z-]{3,}")

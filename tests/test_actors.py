@@ -595,3 +595,34 @@ def test_a_name_before_a_persons_role_is_a_person_even_when_tagged_an_organisati
     types = {m.text: (m.actor, m.actor_type) for m in actors(nlp, text)}
     assert types["Sophie Kerbrat"] == ("Sophie Kerbrat", "person")
     assert types["Kerbrat"] == ("Sophie Kerbrat", "person")
+
+
+def test_a_body_name_goes_on_past_of_and_on(nlp) -> None:
+    text = ("The Association of Medical Deans of Maharashtra said it was assessing the rule. "
+            "The Inter-American Commission on Human Rights was following it closely.")
+    found = canon(actors(nlp, text))
+    assert found["Association of Medical Deans of Maharashtra"] == (
+        "Association of Medical Deans of Maharashtra")
+    assert "Inter-American Commission on Human Rights" in found
+
+
+def test_a_company_is_not_its_workers_union(nlp) -> None:
+    text = ("SEOUL - Hanseong Chemical's board rejected the plan. The Hanseong Chemical "
+            "Workers' Union also came out against it. Hanseong Chemical shares rose.")
+    found = actors(nlp, text)
+    assert {m.actor for m in found if m.text.startswith("Hanseong Chemical")
+            and "Union" not in m.text} == {"Hanseong Chemical"}
+
+
+def test_his_government_is_the_speakers_country(nlp) -> None:
+    text = ("APIA, Samoa - Solomon Islands Police Minister Jonah Ruoka said his government "
+            "would sign the pact.")
+    found = canon(actors(nlp, text))
+    assert found["government"] == "Solomon Islands"
+
+
+def test_the_two_governments_are_the_storys_main_states(nlp) -> None:
+    text = ("Uganda sued Kenya over the levy. Uganda asked Tanzania and Rwanda to back the case. "
+            "Kenya defended the levy. Kenya offered a quota while the two governments negotiate.")
+    found = actors(nlp, text)
+    assert {m.actor for m in found if m.text == "the two governments"} == {"Uganda", "Kenya"}

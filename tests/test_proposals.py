@@ -13,6 +13,7 @@ from stancemap.inference.proposals import (
     discover_proposals,
     load_proposals,
     match_proposals,
+    short_forms,
 )
 from stancemap.inference.scorer import load_spacy
 
@@ -261,3 +262,38 @@ def test_a_plural_possessive_may_describe_a_reference() -> None:
     found = [r[2] for r in back_references("He would not say if he could live with the "
                                            "conservatives' proposal.")]
     assert found == ["the conservatives' proposal"]
+
+
+def test_a_hyphened_head_noun_refers_back() -> None:
+    spin = ProposalSpec("spin", "Spin-off of the battery unit", ("battery unit spin-off",))
+    text = "Greyfield backs the battery unit spin-off. Meridian also backs the spin-off."
+    assert [m.text for m in match_proposals(text, [spin])] == [
+        "battery unit spin-off", "the spin-off"]
+
+
+def test_an_adverb_makes_a_head_noun_a_verb() -> None:
+    prison = ProposalSpec("prison", "Plan to build a prison in Upala", ("prison plan",))
+    text = "The party has no view on the prison plan. The government also plans to build roads."
+    assert [m.text for m in match_proposals(text, [prison])] == ["prison plan"]
+
+
+def test_an_alias_shortened_before_its_last_phrase_names_the_proposal() -> None:
+    state = ProposalSpec("soe", "State of exception in Limon province",
+                         ("state of exception in Limon",))
+    assert short_forms(state) == {"state of exception"}
+    text = ("The government seeks a state of exception in Limon. Traders urged deputies to "
+            "approve the state of exception.")
+    assert [m.text for m in match_proposals(text, [state])] == [
+        "state of exception in Limon", "the state of exception"]
+    # only for proposals the article names: the short form alone finds nothing
+    assert match_proposals("Deputies debated the state of exception.", [state]) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It rejected the decree.", ["the decree"]),
+    ("It was reviewing the federation's petition.", ["the federation's petition"]),
+    ("The Broad Front said it would oppose both proposals.", ["both proposals"]),
+    ("The coalition urged senators to pass it.", ["it"]),
+])
+def test_more_references_back(text: str, expected: list[str]) -> None:
+    assert [r[2] for r in back_references(text)] == expected
