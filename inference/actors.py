@@ -191,6 +191,7 @@ def find_actors(
     out = _Collector(blocked, skip_before)
     if skip_before:
         _trim_entities_at(doc, skip_before)
+    _described_bodies(text, doc, table, out)
     _named_legislatures(text, table, out)
     _appositive_names(text, doc, table, out)
     _which_names(text, doc, table, out)  # before people: "which" never stands for one
@@ -463,9 +464,15 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
     Victoria, which ...")."""
     places = [(e.start_char, e.end_char) for e in doc.ents
               if e.label_ in ("GPE", "LOC", "FAC")]
+    people = {e.start_char: e.end_char for e in doc.ents if e.label_ == "PERSON"}
     for m in _WHICH_NAME.finditer(text):
         name = _trim_name(m.group(1))
         start = m.end(1) - len(name)
+        of = re.match(r"\s+of\s+(?:the\s+)?", text[people.get(start, start):m.end(1)])
+        if start in people and of:
+            # "Rosa Huaman of the Peru Forward Party, which drafted the bill": the party
+            start = people[start] + of.end()
+            name = text[start:m.end(1)]
         if (len(name.split()) < 2 or table.lookup(name) is not None
                 or _overlaps(start, m.end(1), places)):
             continue
@@ -501,7 +508,7 @@ def _owned_bodies(text: str, table: ActorTable, out: _Collector) -> None:
 _NOT_NAME = "|".join(sorted(_NOT_NAME_WORDS))  # as a regex alternation
 _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
               "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
-              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front")
+              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front|Bank")
 _TITLED_ORG = re.compile(
     rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
     rf"(?:{_ORG_HEADS})s?\b"
@@ -544,11 +551,17 @@ def _titled_organisations(text: str, table: ActorTable, out: _Collector) -> None
     """Capitalised names ending in a word such as Association or Council that spaCy missed
     ("The Tallinn Pensioners Association said"): the head noun marks an organisation."""
     for m in _TITLED_ORG.finditer(text):
-        name = _trim_name(m.group(0))
+        # "South Korea's Fair Trade Commission": the commission (its country says whose)
+        name = _state_owned_name(_trim_name(m.group(0)), table) or _trim_name(m.group(0))
         if len(name.split()) < 2 or table.lookup(name) is not None or re.search(
                 r"\bNews\b|\band the\b", name):
             continue  # known; a news agency (it only reports); "X and the Y" is two actors
         start = m.end() - len(name)
+        state = _state_spoken_for(name, table)
+        if state is not None:
+            # "the British High Commission": the country's embassy speaks for the country
+            out.add(ActorMention(start, m.end(), name, state, "state"))
+            continue
         out.add(ActorMention(start, m.end(), name, name, "organisation"))
 
 
@@ -557,6 +570,41 @@ _LOCAL_BODY = re.compile(
     r"(assembly|council|legislature|parliament|government)\b")
 _LOCAL_UNIT = {"prefectural": "Prefecture", "provincial": "Province", "municipal": "City",
                "county": "County", "regional": "Region"}
+
+
+# A body named by whose it is and a lowercase word for what it is: "the Senate energy
+# committee", "the East African Community secretariat", "the congressional farm caucus".
+_DESCRIBED_BODY = re.compile(
+    r"\b(?:(?:[A-Z][\w-]+\s+){1,4}|(?:congressional|parliamentary)\s+)"
+    r"(?:[a-z][a-z-]+\s+){0,2}(?:office|committee|council|caucus|secretariat)\b")
+
+
+def _described_bodies(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
+    """Bodies such as "the South Moravian public health office": a proper name or an
+    adjective of a legislature, then what the body is. The name is the whole phrase.
+
+    Every word before the body noun must be a name, noun or adjective ("Kim said the
+    committee" is no body), and one at least lowercase unless the body is a secretariat
+    or caucus ("a Philippine Senate committee" is only a committee of the Senate).
+    """
+    for m in _DESCRIBED_BODY.finditer(text):
+        tokens = [t for t in doc.char_span(m.start(), m.end(), alignment_mode="expand")]
+        while tokens and (tokens[0].text in _NOT_NAME_WORDS or tokens[0].is_stop):
+            tokens = tokens[1:]  # "The", "On Monday": no part of the name
+        if len(tokens) < 2 or any(t.pos_ not in ("PROPN", "NOUN", "ADJ") or t.is_stop
+                                  for t in tokens[:-1]):
+            continue
+        proper = [t.text for t in tokens[:-1] if t.text[:1].isupper()]
+        if len(proper) == len(tokens) - 1 and tokens[-1].lower_ not in (
+                "secretariat", "caucus"):
+            continue
+        if not proper and len(tokens) < 3:
+            continue  # "a parliamentary committee": which one, the story does not say
+        entry = table.lookup(" ".join(proper)) if proper else None
+        if entry is not None and entry.type == "state":
+            continue  # "Kenya council": a country's body is the country (see _BODY)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        out.add(ActorMention(start, end, text[start:end], text[start:end], "organisation"))
 
 
 def _local_bodies(text: str, out: _Collector) -> None:
@@ -679,15 +727,28 @@ def _speaks_for_state(name: str, table: ActorTable) -> bool:
     (gold rule 5), rather than a body of its own?
 
     >>> t = ActorTable.load()
-    >>> _speaks_for_state("U.S. Embassy", t), _speaks_for_state("British Embassy", t)
+    >>> _speaks_for_state("U.S. Embassy", t), _speaks_for_state("British High Commission", t)
     (True, True)
     >>> _speaks_for_state("Kenya Revenue Authority", t)
     False
     """
+    return _state_spoken_for(name, table) is not None
+
+
+def _state_spoken_for(name: str, table: ActorTable) -> str | None:
+    """The country whose embassy, mission or delegation ``name`` is, else ``None``.
+
+    >>> _state_spoken_for("British High Commission", ActorTable.load())
+    'United Kingdom'
+    """
+    # a High Commission is a Commonwealth country's embassy, a consulate a smaller one
+    name = re.sub(r"\s+(?:High\s+Commission|Consulate(?:\s+General)?)$", " embassy", name)
     *owner, noun = name.split() or [""]
     owner_name = " ".join(owner)
-    return bool(owner) and noun.lower() in STATE_NOUNS and bool(
-        table.lookup(owner_name) or table.demonym(owner_name))
+    if not owner or noun.lower() not in STATE_NOUNS:
+        return None
+    entry = table.lookup(owner_name)
+    return table.demonym(owner_name) or (entry.name if entry is not None else None)
 
 
 def _employer_in(text: str, span: tuple[int, int], table: ActorTable) -> ActorMention | None:
@@ -848,6 +909,9 @@ _NAMED_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!The\b|A\b|An\b)[A-Z][\w&-]+\
 
 def _groups(text: str, doc: Any, table: ActorTable, out: _Collector, home: str | None) -> None:
     for m in _GROUP.finditer(text):
+        last = doc.char_span(m.end() - 1, m.end(), alignment_mode="expand")
+        if last is not None and last.root.pos_ == "VERB":
+            continue  # "which groups the four companies": a verb, no body
         words = m.group(0).split()
         while words and (words[0].lower() in _GROUP_NOUN_STOP or words[0] in _NOT_NAME_WORDS):
             words = words[1:]  # "On Monday farm groups said": the day is no modifier
@@ -991,6 +1055,10 @@ def _role(doc: Any, mention: ActorMention,
                 and tok.head.head.lower_ in _BODY_NOUNS:
             tok = tok.head.head  # "the board of Credito Alpino" acts as the company
             continue
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "of", "at") \
+                and tok.head.head.lower_ in _VOICES:
+            tok = tok.head.head  # "a spokeswoman for the secretariat said": the body speaks
+            continue
         if tok.dep_ not in ("poss", "compound", "amod", "appos", "conj", "nmod") \
                 or tok.head == tok:
             break
@@ -1015,6 +1083,11 @@ def _role(doc: Any, mention: ActorMention,
         if verb.lemma_.lower() not in _SPEECH_LEMMAS | _COMPANY_VERBS:
             return "object"
     return "other"
+
+
+# Unnamed people through whom a body speaks ("a spokeswoman for the council said")
+_VOICES = frozenset("spokeswoman spokesman spokesperson representative official officials "
+                    "source sources".split())
 
 
 # A relative clause on a body that says what it did or said: ", which tabled a motion",

@@ -446,8 +446,23 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
     kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"]
+    if any(re.match(r"(?:both|the two)\s", r[2], re.IGNORECASE) for r in refs):
+        return _two_main(i, sentences, by_sentence)
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
                      kinds=kinds + _describing_kinds(refs))
+
+
+def _two_main(i: int, sentences: Sequence[Sentence], by_sentence) -> list[tuple]:
+    """ "both measures", "the two proposals": the two proposals the article has talked
+    about most before sentence ``i``, however far back they were named."""
+    earlier = list({id(p): p for j in range(i) for p in by_sentence[j][1]}.values())
+    counts = Counter(p.proposal_id for p in earlier)
+    out = []
+    for pid, _ in counts.most_common(2):
+        p = _last_mention(by_sentence, i, pid)
+        source = next(s.text for s in sentences if s.start <= p.start < s.end)
+        out.append((p.proposal_id, p.proposal, "back-reference", source, None))
+    return out
 
 
 # A lead that puts forward or decides on a proposal it only describes: "South Africa's
@@ -493,7 +508,7 @@ government's government""".split())
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
 _KINDS = (frozenset("""deal agreement accord pact arrangement settlement treaty offer
-                     merger takeover acquisition transaction tie-up""".split()),
+                     merger takeover acquisition transaction tie-up buyout""".split()),
           frozenset("bill law legislation act".split()),
           frozenset({"amendment"}),  # "the law" is the bill, not an amendment to it
           frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))

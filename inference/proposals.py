@@ -51,7 +51,7 @@ BACK_REFERENCE = re.compile(
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
     r"application|request|petition|notification|bid|offer|pause|freeze|"
-    r"transaction|tie-up|takeover|"  # a merger by another name
+    r"transaction|tie-up|takeover|merger|acquisition|buyout|"  # a merger by another name
     r"plant|facility|"  # a facility to be built: "the plant would burn 800 tons a day"
     r"levy|levie|duty|dutie|tariff|tax|taxe)"  # a charge by another name: "the levies"
     r"s?\b"  # "these measures"

@@ -626,3 +626,43 @@ def test_the_two_governments_are_the_storys_main_states(nlp) -> None:
             "Kenya defended the levy. Kenya offered a quota while the two governments negotiate.")
     found = actors(nlp, text)
     assert {m.actor for m in found if m.text == "the two governments"} == {"Uganda", "Kenya"}
+
+
+def test_a_country_possessive_is_no_part_of_a_bodys_name(nlp) -> None:
+    text = "SEOUL - South Korea's Fair Trade Commission on Tuesday proposed remedies."
+    assert canon(actors(nlp, text))["Fair Trade Commission"] == "Fair Trade Commission"
+
+
+def test_a_person_of_a_party_which_is_two_actors(nlp) -> None:
+    text = ('LIMA - "They want their money," said Rosa Huaman of the Peru Forward Party, which '
+            "drafted the bill. The Central Reserve Bank of Peru said it would assess it.")
+    found = canon(actors(nlp, text))
+    assert found["Rosa Huaman"] == "Rosa Huaman"
+    assert found["Peru Forward Party"] == "Peru Forward Party"
+    assert found["Central Reserve Bank of Peru"] == "Central Reserve Bank of Peru"
+
+
+def test_a_verb_is_no_group(nlp) -> None:
+    text = "The Fund Managers' Association, which groups the four companies, said no."
+    assert "groups" not in canon(actors(nlp, text))
+
+
+@pytest.mark.parametrize("phrase", ["South Moravian public health office",
+                                    "Senate energy committee", "congressional farm caucus",
+                                    "East African Community secretariat"])
+def test_a_body_described_in_lowercase_after_its_name(nlp, phrase: str) -> None:
+    text = f"NAIROBI - A spokeswoman said the {phrase} backed the plan."
+    assert canon(actors(nlp, text)).get(phrase) == phrase
+
+
+@pytest.mark.parametrize("phrase", ["Kim said the committee", "a parliamentary committee",
+                                    "a Philippine Senate committee"])
+def test_no_described_body_without_a_describing_word(nlp, phrase: str) -> None:
+    text = f"MANILA - {phrase} heard the plan."
+    assert not any(m.actor.endswith("committee") and m.actor != "committee"
+                   for m in actors(nlp, text))
+
+
+def test_a_high_commission_speaks_for_its_country(nlp) -> None:
+    text = "KINGSTON - A spokeswoman for the British High Commission said Britain had no view."
+    assert canon(actors(nlp, text))["British High Commission"] == "United Kingdom"

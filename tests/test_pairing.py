@@ -336,3 +336,18 @@ def test_a_bodys_relative_clause_may_follow_a_description_of_it(nlp) -> None:
             "Dockers Union (LDU), the port's largest union, which has asked Peru to adopt the "
             "fare cap.")
     assert ("Lima Dockers Union", "fare-cap", "sentence") in pairs(nlp, text)
+
+
+def test_both_measures_are_the_two_the_story_talks_about_most(nlp) -> None:
+    text = ("Oslo proposed a congestion toll. The congestion toll would start in May. Rome "
+            "backed the night trains bill, and the night trains bill passed. Bergen wants a "
+            "fare cap. The Drivers Union said it opposed both measures.")
+    found = {(a, p) for a, p, _ in pairs(nlp, text) if a == "Drivers Union"}
+    # not the fare cap, though the window holds only it: the two named most
+    assert found == {("Drivers Union", "toll"), ("Drivers Union", "bill")}
+
+
+def test_a_spokeswoman_for_a_body_gives_the_bodys_position(nlp) -> None:
+    text = ("Oslo backed a fare cap. A spokeswoman for the East African Community secretariat "
+            "said it was reviewing the fare cap.")
+    assert ("East African Community secretariat", "fare-cap", "sentence") in pairs(nlp, text)
