@@ -311,6 +311,9 @@ _TITLED_NAME = re.compile(
     r"\b(?:Mayor|Governor|President|Premier|Minister|Senator|Sen\.|Rep\.|Judge|Secretary|"
     r"Chairman|Chairwoman|Speaker|Ambassador|Commissioner|Director|Chancellor|"
     r"[Ss]pokesman|[Ss]pokeswoman|[Ss]pokesperson|[Ll]awmaker|[Cc]hief|"
+    # "Trade Representative Marcus Hale", "Attorney General Dana Whitcomb"
+    r"Representative|Prosecutor|Envoy|Negotiator|"
+    r"(?:Attorney|Advocate|Solicitor|Inspector|Auditor)[ -]General|"
     # local and U.S. legislators: "Council member Ann Lee" (spaCy may read a place)
     r"[Cc]ouncil\s+member|[Cc]ouncilmember|[Cc]ouncil(?:wo)?man|[Cc]ouncill?or|"
     r"[Aa]lderman|[Aa]lderwoman|[Aa]ssembly(?:wo)?man|Congress(?:wo)?man)\s+"

@@ -64,7 +64,8 @@ BACK_REFERENCE = re.compile(
     r"denounced|condemned|praised|defended|favour|favor|on|about|rule|rules|ruled|"
     # what a legislature or a court does with a proposal: "urged senators to pass it"
     r"pass|passed|adopt|adopted|ratify|ratified|challenge|challenged|contest|contested|"
-    r"withdraw|withdrew|drop|dropped|renew|renewed)\s+(it)\b",
+    r"withdraw|withdrew|drop|dropped|renew|renewed|"
+    r"throw|threw|kill|killed|strike|struck|vote|voted)\s+(it)\b",  # "throw it out"
     re.IGNORECASE,
 )
 

@@ -666,3 +666,10 @@ def test_no_described_body_without_a_describing_word(nlp, phrase: str) -> None:
 def test_a_high_commission_speaks_for_its_country(nlp) -> None:
     text = "KINGSTON - A spokeswoman for the British High Commission said Britain had no view."
     assert canon(actors(nlp, text))["British High Commission"] == "United Kingdom"
+
+
+@pytest.mark.parametrize("title, name", [("U.S. Trade Representative", "Marcus Hale"),
+                                         ("Attorney General", "Dana Whitcomb")])
+def test_a_name_after_an_official_title_is_a_person(nlp, title: str, name: str) -> None:
+    text = f"WASHINGTON - {title} {name} has called the tariff unfair."
+    assert canon(actors(nlp, text)).get(name) == name

@@ -294,6 +294,7 @@ def test_an_alias_shortened_before_its_last_phrase_names_the_proposal() -> None:
     ("It was reviewing the federation's petition.", ["the federation's petition"]),
     ("The Broad Front said it would oppose both proposals.", ["both proposals"]),
     ("The coalition urged senators to pass it.", ["it"]),
+    ("The forum urged lawmakers to throw it out.", ["it"]),
 ])
 def test_more_references_back(text: str, expected: list[str]) -> None:
     assert [r[2] for r in back_references(text)] == expected
