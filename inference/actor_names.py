@@ -67,6 +67,18 @@ def one_name_per_actor(
     people: list[ActorMention] = []
     acronyms: dict[str, str] = {}
     resolved: list[ActorMention] = []
+    # A name NER tags as an organisation once is one everywhere ("Sinn Fein, the largest
+    # opposition party, said" may come out as a person)
+    bodies = {m.actor for m in mentions if m.actor_type == "organisation"}
+    # "Santiago dismissed the Thai proposal" after "Secretary Liza Santiago": the
+    # person's surname, not Chile's capital
+    named = [m for m in mentions if m.actor_type == "person" and " " in m.actor]
+    mentions = [next((replace(p, start=m.start, end=m.end, text=m.text) for p in named
+                      if p.start < m.start and p.actor.split()[-1] == m.text), m)
+                if m.actor_type in ("state", "place") else m for m in mentions]
+    mentions = [replace(m, actor_type="organisation", title=None, affiliation=None)
+                if m.actor_type == "person" and m.actor in bodies and not m.title else m
+                for m in mentions]
     everyone = [m for m in mentions if m.actor_type == "person"]
     for m in mentions:
         if m.actor_type == "person":
@@ -143,9 +155,11 @@ def one_name_per_actor(
         words = {w for w in (ref.group(1), ref.group(2).lower()) if w}
         named = [o for o in orgs if o.start < ref.start()
                  and words <= set(o.actor.lower().split()) | set(o.text.lower().split())]
-        if not named and words == {"party"}:
-            # Parties are often named otherwise ("the opposition People's Renewal Alliance")
-            named = [o for o in orgs if o.start < ref.start() and _party_like(text, o)]
+        if words == {"party"}:
+            # Parties are often named otherwise ("the opposition People's Renewal Alliance",
+            # "Sinn Fein, the largest opposition party"): the last party of either kind
+            named = [o for o in orgs if o.start < ref.start() and (
+                _party_like(text, o) or o in named)]
         if not named and words == {"company"}:
             # Companies seldom have the word in their names: the last one named that is
             # not a body of another kind ("Pesa Link Mobile ... said the company would")
@@ -221,7 +235,13 @@ _NOT_COMPANY = re.compile(
 def _party_like(text: str, org: ActorMention) -> bool:
     """Could "the party" mean this organisation: named like a party, or introduced as one
     ("the opposition People's Renewal Alliance")?"""
-    return bool(_PARTY_NAME.search(org.actor) or _PARTY_BEFORE.search(text[:org.start]))
+    return bool(_PARTY_NAME.search(org.actor) or _PARTY_BEFORE.search(text[:org.start])
+                or _PARTY_AFTER.match(text, org.end))
+
+
+# "Sinn Fein, the largest opposition party, said": a party described after its name
+_PARTY_AFTER = re.compile(r",\s+(?:the|a|an|its|their)\s+(?:[\w'\u2019-]+\s+){0,3}party\b",
+                          re.IGNORECASE)
 
 
 def drop_possessors(text: str, mentions: list[ActorMention]) -> list[ActorMention]:

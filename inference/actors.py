@@ -45,7 +45,7 @@ from stancemap.inference.actor_table import ActorTable, normalize
 
 # Nouns after a demonym that make the phrase speak for the state ("the Chinese side").
 STATE_NOUNS = frozenset("""
-side government officials official diplomats diplomat delegation delegates authorities
+side government officials official diplomats diplomat delegation delegates delegate authorities
 ministry leaders leader president premier envoy envoys negotiators negotiator spokesman
 spokeswoman spokesperson embassy mission administration cabinet regime counterpart
 counterparts military army navy troops state
@@ -414,6 +414,17 @@ _APPOSITIVE_BEFORE = re.compile(
     rf"(?:{_KIND_NOUNS})(?![\w\u2019'])", re.MULTILINE)
 
 
+# "Andesmovil, Chile's largest mobile operator, said": one word at a sentence's start
+# described as a company between commas
+_COMPANY_NOUNS = (r"operator|company|firm|carrier|airline|maker|producer|manufacturer|miner|"
+                  r"lender|bank|insurer|retailer|developer|exporter|importer|utility|"
+                  r"conglomerate|supplier|distributor|shipper|refiner|brewer|startup")
+_COMPANY_BEFORE = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w&-]+),\s+(?:an?|the|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?"
+    rf"['\u2019]s?)\s+(?:[\w\u2019'-]+\s+){{0,4}}?(?:{_COMPANY_NOUNS})s?\b[^,.]{{0,60}},",
+    re.MULTILINE)
+
+
 def _appositive_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     """"A residents' group, Kitaura Citizens for Safety, said": the name is the actor.
 
@@ -432,6 +443,11 @@ def _appositive_names(text: str, doc: Any, table: ActorTable, out: _Collector) -
             if out.add(ActorMention(start, m.end(1), name, name, "organisation"),
                        over_blocked=True):
                 out.taken.append((m.start(), m.end()))
+    for m in _COMPANY_BEFORE.finditer(text):
+        name = m.group(1)
+        if table.lookup(name) is None and not table.demonym(name) \
+                and not _overlaps(m.start(1), m.end(1), people):
+            out.add(ActorMention(m.start(1), m.end(1), name, name, "organisation"))
 
 
 # "Latvia's parliament, the Saeima,", "Japan's lower house, the House of Representatives,":
@@ -511,7 +527,8 @@ def _owned_bodies(text: str, table: ActorTable, out: _Collector) -> None:
 _NOT_NAME = "|".join(sorted(_NOT_NAME_WORDS))  # as a regex alternation
 _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
               "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
-              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front|Bank")
+              "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front|Bank|"
+              "Board|Bureau")
 _TITLED_ORG = re.compile(
     rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
     rf"(?:{_ORG_HEADS})s?\b"
@@ -519,7 +536,8 @@ _TITLED_ORG = re.compile(
     # "Association of Medical Deans of Maharashtra": the name may go on (not "on Tuesday",
     # nor "of March")
     rf"(?: (?:of|for|on)(?: the)? (?!(?:{_NOT_NAME})\b)[A-Z][\w&\u2019'-]*"
-    r"(?: [A-Z][\w&\u2019'-]*)*){0,2}")
+    # "Union of Forestry and Wood Workers"
+    r"(?: (?:and )?[A-Z][\w&\u2019'-]*)*){0,2}")
 
 
 # A capitalised plural possessive and the capitalised words after it: "Parents' Voice

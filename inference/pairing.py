@@ -445,7 +445,8 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
                  for r in refs)
     kinds = [kind for r in refs for kind in _KINDS if _singular(r[2].split()[-1]) in kind]
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
-    kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"]
+    kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"
+              or r[2].lower().startswith("vot")]  # "voted against": what was put to a vote
     if any(re.match(r"(?:both|the two)\s", r[2], re.IGNORECASE) for r in refs):
         return _two_main(i, sentences, by_sentence)
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
@@ -511,8 +512,9 @@ _KINDS = (frozenset("""deal agreement accord pact arrangement settlement treaty 
                      merger takeover acquisition transaction tie-up buyout""".split()),
           frozenset("bill law legislation act".split()),
           frozenset({"amendment"}),  # "the law" is the bill, not an amendment to it
-          frozenset("levy levie duty dutie tariff tax taxe charge toll".split()))
-_CHARGES = _KINDS[-1]
+          frozenset("levy levie duty dutie tariff tax taxe charge toll".split()),
+          frozenset("increase rise hike".split()))  # "the increase": a proposed rise
+_CHARGES = _KINDS[3]
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste
 # incinerator on a hillside"), not one that merely names it ("a fund for residents near
 # the incinerator").

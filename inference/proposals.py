@@ -47,6 +47,7 @@ BACK_REFERENCE = re.compile(
     r"(?:measure|proposal|plan|text|draft|move|idea|bill|resolution|deal|initiative|motion|"
     r"scheme|package|step|decision|policy|document|accord|agreement|pact|treaty|law|"
     r"change|overhaul|reform|"  # what a proposal does: "the change would close a deficit"
+    r"increase|rise|hike|"  # a proposed rise in a fare, tariff or rate
     r"legislation|vote|decree|"
     r"project|"
     # what a party files or puts on the table, and the stop it asks for
@@ -57,6 +58,8 @@ BACK_REFERENCE = re.compile(
     r"s?\b"  # "these measures"
     # abstaining is a stance on the motion just put to the vote ("India abstained.")
     r"|\babstain(?:ed|ing|s)?\b"
+    # and so is a vote with no object: "The Freedom Front Plus voted against, saying ..."
+    r"|\bvot(?:ed|es|ing)\s+(?:against|for|in\s+favou?r)(?=\s*[,.;]|\s+(?:and|but)\b)"
     # "it" only as the object of a stance verb: in "Madrid said it can..." it is the actor.
     r"|\b(?:back|backs|backed|support|supports|supported|oppose|opposes|opposed|reject|"
     r"rejects|rejected|against|approve|approved|block|blocked|veto|vetoed|endorse|endorsed|"

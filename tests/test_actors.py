@@ -673,3 +673,36 @@ def test_a_high_commission_speaks_for_its_country(nlp) -> None:
 def test_a_name_after_an_official_title_is_a_person(nlp, title: str, name: str) -> None:
     text = f"WASHINGTON - {title} {name} has called the tariff unfair."
     assert canon(actors(nlp, text)).get(name) == name
+
+
+def test_a_board_named_with_and_is_one_body(nlp) -> None:
+    text = ("BENGALURU - The Bengaluru Water Supply and Sewerage Board said the rise was "
+            "needed. The National Union of Forestry and Wood Workers said it had no view.")
+    found = canon(actors(nlp, text))
+    assert "Bengaluru Water Supply and Sewerage Board" in found
+    assert "National Union of Forestry and Wood Workers" in found
+
+
+def test_one_word_company_described_between_commas(nlp) -> None:
+    text = ("SANTIAGO - Andesmovil, Chile's largest mobile operator, said it backed the "
+            "agreement.")
+    assert canon(actors(nlp, text))["Andesmovil"] == "Andesmovil"
+
+
+def test_a_persons_surname_is_not_the_capital_it_spells(nlp) -> None:
+    text = ("MANILA - Migrant Workers Secretary Liza Santiago backed the inquiry. Santiago "
+            "dismissed the other text.")
+    found = [m for m in actors(nlp, text) if m.text == "Santiago"]
+    assert [m.actor for m in found] == ["Liza Santiago"]
+
+
+def test_a_delegate_speaks_for_the_state(nlp) -> None:
+    text = 'GENEVA - "It would duplicate the work of the ILO," a Chinese delegate said.'
+    assert canon(actors(nlp, text))["Chinese delegate"] == "China"
+
+
+def test_the_party_is_the_last_party_named_however_named(nlp) -> None:
+    text = ("DUBLIN - Foley asked the Labour Party to back the bill. Sinn Fein, the largest "
+            "opposition party, said it would vote against the bill. The party's finance "
+            "spokeswoman, Aoife Brennan, agreed.")
+    assert canon(actors(nlp, text))["The party"] == "Sinn Fein"

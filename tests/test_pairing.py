@@ -351,3 +351,24 @@ def test_a_spokeswoman_for_a_body_gives_the_bodys_position(nlp) -> None:
     text = ("Oslo backed a fare cap. A spokeswoman for the East African Community secretariat "
             "said it was reviewing the fare cap.")
     assert ("East African Community secretariat", "fare-cap", "sentence") in pairs(nlp, text)
+
+
+def test_a_vote_with_no_object_is_on_the_proposal_voted_on(nlp) -> None:
+    text = ("The council passed the night trains bill by 12 votes to 9. The Greens voted "
+            "against, saying it was rushed.")
+    assert ("Greens", "bill") in {(a, p) for a, p, _ in pairs(nlp, text)}
+
+
+def test_the_increase_is_a_proposed_rise(nlp) -> None:
+    specs = [ProposalSpec("rise", "A 33 percent rise in water tariffs", ("water tariff rise",)),
+             ProposalSpec("ban", "Ban on new borewells", ("borewell ban",))]
+    text = ("The board proposed a water tariff rise. The state announced a borewell ban and "
+            "said the borewell ban was final. The Labour Party said it would protest "
+            "against the increase.")
+    doc = nlp(text)
+    props = match_proposals(text, specs)
+    found = find_actors(text, doc, default_table(), blocked=[(p.start, p.end) for p in props])
+    got = {(c.actor.actor, c.proposal_id)
+           for c in make_candidates(split_sentences(text), found, props, text, doc=doc)
+           if c.sentence.index == 2}
+    assert got == {("Labour Party", "rise")}
