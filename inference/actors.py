@@ -74,7 +74,9 @@ _GROUP_NOUN_STOP = frozenset("the a an some many several most other these those 
 _COUNTED = re.compile(r"\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|both", re.I)
 _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
-    r"economy|agriculture|farm|health|education|environment|energy|industry|commerce)"
+    r"economy|agriculture|farm|health|education|environment|energy|industry|commerce|"
+    r"transport|labou?r|housing|tourism|culture|fisheries|forestry|mines|mining|water|"
+    r"communications|infrastructure|welfare|consumer\s+affairs)"
     r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
     r"|presidential\s+office|presidency|state\s+department|government|cabinet"
     # a finance ministry by its other name; not "Treasury bonds" nor a title
@@ -100,7 +102,8 @@ _VOTE_LEMMAS = frozenset("abstain vote object dissent oppose support back reject
                          "approve endorse".split())
 # What "under ..." names when a clause spells out a proposal's terms ("under which").
 _TERMS_NOUNS = frozenset("which agreement deal plan proposal bill law scheme rule system terms "
-                         "accord arrangement pact treaty measure settlement".split())
+                         "accord arrangement pact treaty measure settlement quota levy tax "
+                         "cap mechanism programme program reform".split())
 # Verbs whose object shares the subject's stance: "France joined Germany in opposing it".
 _COMPANY_VERBS = frozenset("join echo follow".split())
 # Verbs whose object is an audience, not a target: "told reporters", "said in a statement".
@@ -637,6 +640,8 @@ def _local_bodies(text: str, out: _Collector) -> None:
     for m in _LOCAL_BODY.finditer(text):
         unit = _LOCAL_UNIT[m.group(1)]
         owners = re.findall(rf"\b([A-Z][\w-]+)\s+{unit}\b", text[:m.start()])
+        # or the body named in full before: "the Hokkaido prefectural government"
+        owners += re.findall(rf"\b([A-Z][\w-]+)\s+{m.group(0)}\b", text[:m.start()])
         if not owners:
             continue
         name = f"{owners[-1]} {m.group(0)}"
@@ -1136,6 +1141,8 @@ def _background(verb: Any) -> bool:
     """
     if verb.dep_ == "pcomp" and verb.head.lower_ in ("with", "without"):
         return verb.lemma_.lower() not in _VOTE_LEMMAS  # "with Peru abstaining" is a vote
+    if _no_comment(verb):
+        return True  # "Laos has not commented on the Thai plans": no stance at all
     if verb.lemma_.lower() in _RUNNING_VERBS and not any(
             c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in verb.children):
         # "The Revenue Authority, which collects the levy, has raised ...", "NNPC pays for
@@ -1147,6 +1154,20 @@ def _background(verb: Any) -> bool:
         or c.lower_ == "in" and any(g.dep_ == "pobj" and g.lower_ in ("return", "exchange")
                                     for g in c.children))
         for c in verb.children)
+
+
+def _no_comment(verb: Any) -> bool:
+    """ "has not commented", "declined to comment", "did not respond to requests for
+    comment": the actor says nothing (rule 4 of the article gold), unlike "said it had
+    no view", which is a neutral stance."""
+    lemma = verb.lemma_.lower()
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    if lemma == "comment" and negated:
+        return True
+    declined = lemma in ("decline", "refuse") and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() == "comment" for c in verb.children)
+    # "declined to comment, saying it was a matter for Tokyo" says where it stands
+    return declined and not any(c.dep_ == "advcl" for c in verb.subtree)
 
 
 def _asked_to_act(tok: Any) -> bool:

@@ -25,6 +25,7 @@ from stancemap.inference.actors import ActorMention
 _SPEAKING_ROLE = re.compile(
     r"\b(?:president|chair(?:man|woman|person)?|chief\s+executive|CEO|secretary[- ]general|"
     r"general\s+secretary|leader|head|(?:executive\s+|managing\s+)?director|"
+    r"(?:co-?)?founder|coordinator|convenor|convener|"
     r"spokes(?:man|woman|person))\b", re.IGNORECASE)
 # A ministry's or embassy's spokesman speaks for the state, which the pairing handles
 _STATE_ORGAN = re.compile(r"\b(?:Ministry|Department|Embassy|Mission|Office)\b", re.IGNORECASE)

@@ -706,3 +706,26 @@ def test_the_party_is_the_last_party_named_however_named(nlp) -> None:
             "opposition party, said it would vote against the bill. The party's finance "
             "spokeswoman, Aoife Brennan, agreed.")
     assert canon(actors(nlp, text))["The party"] == "Sinn Fein"
+
+
+def test_a_ministry_is_its_country(nlp) -> None:
+    text = "ANKARA - The surcharge, set out in a decree by the Transport Ministry, is due."
+    assert canon(actors(nlp, text, home="Turkey"))["the Transport Ministry"] == "Turkey"
+
+
+def test_the_prefectural_government_named_before_in_full(nlp) -> None:
+    text = ("SAPPORO - Urakawa asked the Hokkaido prefectural government to back the case. A "
+            "spokeswoman for the prefectural government said it was studying the quota.")
+    found = [m.actor for m in actors(nlp, text) if m.text == "prefectural government"]
+    assert found == ["Hokkaido prefectural government"]
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("Laos has not commented on the rail plan.", "background"),
+    ("Southern Pastures declined to comment.", "background"),
+    ("Laos declined to comment, saying it was a matter for Thailand.", "subject"),
+])
+def test_no_comment_is_no_stance(nlp, sentence: str, role: str) -> None:
+    text = f"BANGKOK - {sentence}"
+    first = actors(nlp, text)[0]
+    assert first.role == role

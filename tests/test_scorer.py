@@ -277,3 +277,10 @@ def test_context_modes_choose_the_neighbouring_sentence_the_classifier_sees() ->
         None, first, second]
     with pytest.raises(StancemapError, match="context"):
         ArticleScorer(CueWordClassifier(), proposals=SPECS, context="all")
+
+
+def test_a_founder_states_the_position_of_the_group_she_founded(scorer) -> None:
+    text = ("The Lima Youth Network met on Monday. Ana Ruiz, founder of the Lima Youth Network, "
+            "rejected the climate accord.")
+    network = rows_by_pair(scorer, text)[("Lima Youth Network", "accord")]
+    assert [(e.via, e.mention) for e in network.evidence] == [("spokesperson", "Ana Ruiz")]
