@@ -269,7 +269,9 @@ def _trim_entities_at(doc: Any, boundary: int) -> None:
 _TITLE_WORDS = re.compile(rf"(?i:{_ROLE_NOUNS}|undersecretary|general|deputy|vice|prime|"
                           r"professor|prof|dr|mr|mrs|ms|sir|dame|lord|king|queen|prince|"
                           r"princess|sheikh|bishop|cardinal|pope|rev|captain|colonel|"
-                          r"coordinator|counsel|adviser|advisor|ceo)")
+                          r"coordinator|counsel|adviser|advisor|ceo|councill?or|"
+                          r"council(?:wo)?man|alder(?:wo)?man|assembly(?:wo)?man|"
+                          r"congress(?:wo)?man|mp)")
 
 
 def _with_first_name(doc: Any, ent: Any, table: ActorTable) -> Any:
@@ -406,7 +408,8 @@ def _trim_name(name: str) -> str:
 
 # Common nouns a news story puts beside an organisation's name to say what it is.
 _KIND_NOUNS = (r"group|union|association|coalition|organi[sz]ation|alliance|network|campaign|"
-               r"lobby|federation|movement|charity|watchdog|foundation|body|platform")
+               r"lobby|federation|movement|charity|watchdog|foundation|body|platform|"
+               r"bloc|party|faction|caucus")  # "The Historic Pact, the largest bloc, said"
 _APPOSITIVE_AFTER = re.compile(
     # not "a spokesman for the group, John Smith," (the name is the spokesman's)
     rf"(?<!for )(?<!of )(?<!from )\b(?:[Aa]n?|[Tt]he)\s+(?:[\w\u2019'-]+\s+){{0,3}}?"

@@ -729,3 +729,14 @@ def test_no_comment_is_no_stance(nlp, sentence: str, role: str) -> None:
     text = f"BANGKOK - {sentence}"
     first = actors(nlp, text)[0]
     assert first.role == role
+
+
+def test_a_councillors_title_is_no_part_of_her_name(nlp) -> None:
+    text = "BOGOTA - Councillor Laura Benavides proposed a weekly fare cap."
+    assert canon(actors(nlp, text))["Laura Benavides"] == "Laura Benavides"
+
+
+def test_a_bloc_described_after_its_name(nlp) -> None:
+    text = ("BOGOTA - The Historic Pact, the largest bloc on the council, said its members "
+            "would vote against the rise.")
+    assert canon(actors(nlp, text))["Historic Pact"] == "Historic Pact"
