@@ -67,18 +67,7 @@ def one_name_per_actor(
     people: list[ActorMention] = []
     acronyms: dict[str, str] = {}
     resolved: list[ActorMention] = []
-    # A name NER tags as an organisation once is one everywhere ("Sinn Fein, the largest
-    # opposition party, said" may come out as a person)
-    bodies = {m.actor for m in mentions if m.actor_type == "organisation"}
-    # "Santiago dismissed the Thai proposal" after "Secretary Liza Santiago": the
-    # person's surname, not Chile's capital
-    named = [m for m in mentions if m.actor_type == "person" and " " in m.actor]
-    mentions = [next((replace(p, start=m.start, end=m.end, text=m.text) for p in named
-                      if p.start < m.start and p.actor.split()[-1] == m.text), m)
-                if m.actor_type in ("state", "place") else m for m in mentions]
-    mentions = [replace(m, actor_type="organisation", title=None, affiliation=None)
-                if m.actor_type == "person" and m.actor in bodies and not m.title else m
-                for m in mentions]
+    mentions = _bodies_tagged_as_people(_surnames_over_places(mentions))
     everyone = [m for m in mentions if m.actor_type == "person"]
     for m in mentions:
         if m.actor_type == "person":
@@ -191,13 +180,10 @@ def one_name_per_actor(
     for ref in _PAIR_REF.finditer(text):
         named = [c for c in couples if c[1].end <= ref.start()]
         if ref.group(0).split()[-1] in ("countries", "governments", "sides"):
-            # "the two governments" are the story's two main states (those named most),
-            # not two others it merely names together ("asked Tanzania and Rwanda to ...")
-            states = Counter(m.actor for m in ordered
-                             if m.actor_type == "state" and m.end <= ref.start())
-            main = [max((m for m in ordered if m.actor == name), key=lambda m: m.start)
-                    for name, n in states.most_common(2) if n > 1]
-            named = [tuple(main)] if len(main) == 2 else named
+            # "the two governments" are the story's two main states, not two others it
+            # merely names together ("asked Tanzania and Rwanda to ...")
+            main = _two_main_states(ordered, ref.start())
+            named = [main] if main else named
         if named and not _overlaps(ref.start(), ref.end(), taken):
             resolved += [replace(m, start=ref.start(), end=ref.end(), text=ref.group(0))
                          for m in named[-1]]
@@ -230,6 +216,36 @@ _NOT_COMPANY = re.compile(
     r"Federation|Council|Committee|Commission|Ministry|Department|Agency|Authority|Court|"
     r"Bank of|Fund|Foundation|Forum|Institute|Network|Society|Parliament|Assembly|Senate|"
     r"Government|Office|Organi[sz]ation|Watch|Campaign|Trust|Chamber)\b")
+
+
+def _surnames_over_places(mentions: list[ActorMention]) -> list[ActorMention]:
+    """A place or state spelled like the surname of a person named before is that person:
+    "Santiago dismissed the Thai proposal" after "Secretary Liza Santiago" is not Chile."""
+    people = [m for m in mentions if m.actor_type == "person" and " " in m.actor]
+    out = []
+    for m in mentions:
+        if m.actor_type in ("state", "place"):
+            m = next((replace(p, start=m.start, end=m.end, text=m.text) for p in people
+                      if p.start < m.start and p.actor.split()[-1] == m.text), m)
+        out.append(m)
+    return out
+
+
+def _bodies_tagged_as_people(mentions: list[ActorMention]) -> list[ActorMention]:
+    """A name NER tags as an organisation once is one everywhere ("Sinn Fein, the largest
+    opposition party, said" may come out as a person)."""
+    bodies = {m.actor for m in mentions if m.actor_type == "organisation"}
+    return [replace(m, actor_type="organisation", title=None, affiliation=None)
+            if m.actor_type == "person" and m.actor in bodies and not m.title else m
+            for m in mentions]
+
+
+def _two_main_states(mentions: Sequence[ActorMention], before: int) -> tuple | None:
+    """The last mentions of the two states named most (twice or more) before ``before``."""
+    counts = Counter(m.actor for m in mentions if m.actor_type == "state" and m.end <= before)
+    main = [max((m for m in mentions if m.actor == name), key=lambda m: m.start)
+            for name, n in counts.most_common(2) if n > 1]
+    return tuple(main) if len(main) == 2 else None
 
 
 def _party_like(text: str, org: ActorMention) -> bool:

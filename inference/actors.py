@@ -432,7 +432,9 @@ _COMPANY_BEFORE = re.compile(
 
 
 def _appositive_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
-    """"A residents' group, Kitaura Citizens for Safety, said": the name is the actor.
+    """"A residents' group, Kitaura Citizens for Safety, said": the name is the actor; so
+    is a one-word company described between commas ("Andesmovil, Chile's largest mobile
+    operator, said").
 
     The descriptor says what the named body is, so it holds no actor of its own
     ("residents"), and the name wins even over proposal words inside it ("... Against
@@ -615,7 +617,8 @@ def _described_bodies(text: str, doc: Any, table: ActorTable, out: _Collector) -
     or caucus ("a Philippine Senate committee" is only a committee of the Senate).
     """
     for m in _DESCRIBED_BODY.finditer(text):
-        tokens = [t for t in doc.char_span(m.start(), m.end(), alignment_mode="expand")]
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        tokens = list(span) if span is not None else []
         while tokens and (tokens[0].text in _NOT_NAME_WORDS or tokens[0].is_stop):
             tokens = tokens[1:]  # "The", "On Monday": no part of the name
         if len(tokens) < 2 or any(t.pos_ not in ("PROPN", "NOUN", "ADJ") or t.is_stop
@@ -1160,9 +1163,8 @@ def _background(verb: Any) -> bool:
 
 
 def _no_comment(verb: Any) -> bool:
-    """ "has not commented", "declined to comment", "did not respond to requests for
-    comment": the actor says nothing (rule 4 of the article gold), unlike "said it had
-    no view", which is a neutral stance."""
+    """ "has not commented", "declined to comment": the actor says nothing (rule 4 of the
+    article gold), unlike "said it had no view", which is a neutral stance."""
     lemma = verb.lemma_.lower()
     negated = any(c.dep_ == "neg" for c in verb.children)
     if lemma == "comment" and negated:

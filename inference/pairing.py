@@ -508,13 +508,13 @@ government's government""".split())
 
 # Kinds of proposal a reference noun can only mean: "the agreement" is a deal or a pact,
 # never a tax, wherever the last sentences point; "the measure" or "the plan" is any kind.
+_CHARGES = frozenset("levy levie duty dutie tariff tax taxe charge toll".split())
 _KINDS = (frozenset("""deal agreement accord pact arrangement settlement treaty offer
                      merger takeover acquisition transaction tie-up buyout""".split()),
           frozenset("bill law legislation act".split()),
           frozenset({"amendment"}),  # "the law" is the bill, not an amendment to it
-          frozenset("levy levie duty dutie tariff tax taxe charge toll".split()),
+          _CHARGES,
           frozenset("increase rise hike".split()))  # "the increase": a proposed rise
-_CHARGES = _KINDS[3]
 # "the plant" is a proposal to build something: one whose head noun is a facility ("waste
 # incinerator on a hillside"), not one that merely names it ("a fund for residents near
 # the incinerator").
