@@ -76,7 +76,7 @@ _BODY = re.compile(
     r"\b(?:the\s+)?(?:(?:foreign|defen[cs]e|finance|trade|unification|justice|interior|"
     r"economy|agriculture|farm|health|education|environment|energy|industry|commerce|"
     r"transport|labou?r|housing|tourism|culture|fisheries|forestry|mines|mining|water|"
-    r"communications|infrastructure|welfare|consumer\s+affairs)"
+    r"communications|infrastructure|welfare|consumer\s+affairs|human\s+resources)"
     r"(?:\s+and\s+\w+)?\s+ministry|ministry\s+of\s+(?:foreign\s+affairs|\w+)"
     r"|presidential\s+office|presidency|state\s+department|government|cabinet"
     # a finance ministry by its other name; not "Treasury bonds" nor a title

@@ -708,9 +708,10 @@ def test_the_party_is_the_last_party_named_however_named(nlp) -> None:
     assert canon(actors(nlp, text))["The party"] == "Sinn Fein"
 
 
-def test_a_ministry_is_its_country(nlp) -> None:
-    text = "ANKARA - The surcharge, set out in a decree by the Transport Ministry, is due."
-    assert canon(actors(nlp, text, home="Turkey"))["the Transport Ministry"] == "Turkey"
+@pytest.mark.parametrize("ministry", ["Transport Ministry", "Human Resources Ministry"])
+def test_a_ministry_is_its_country(nlp, ministry: str) -> None:
+    text = f"ANKARA - The surcharge, set out in a decree by the {ministry}, is due."
+    assert canon(actors(nlp, text, home="Turkey"))[f"the {ministry}"] == "Turkey"
 
 
 def test_the_prefectural_government_named_before_in_full(nlp) -> None:
