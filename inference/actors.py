@@ -581,7 +581,8 @@ def _titled_organisations(text: str, table: ActorTable, out: _Collector) -> None
     ("The Tallinn Pensioners Association said"): the head noun marks an organisation."""
     for m in _TITLED_ORG.finditer(text):
         # "South Korea's Fair Trade Commission": the commission (its country says whose)
-        name = _state_owned_name(_trim_name(m.group(0)), table) or _trim_name(m.group(0))
+        name = _trim_name(m.group(0))
+        name = _state_owned_name(name, table) or name
         if len(name.split()) < 2 or table.lookup(name) is not None or re.search(
                 r"\bNews\b|\band the\b", name):
             continue  # known; a news agency (it only reports); "X and the Y" is two actors

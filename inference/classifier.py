@@ -239,9 +239,15 @@ class StanceClassifier:
     @classmethod
     def with_runtime(cls, clf: StanceClassifier, runtime: OnnxModel) -> StanceClassifier:
         """``clf``'s tokenizer and encoding settings with an ONNX runtime in place of torch."""
-        return cls(None, clf.tokenizer, max_length=clf.max_length, mark_actor=clf.mark_actor,
-                   use_context=clf.use_context, name=clf.name, runtime=runtime,
-                   doc_context=clf.doc_context)
+        return cls(None, clf.tokenizer, name=clf.name, runtime=runtime,
+                   **_saved_encoding(clf._encoding_meta()))
+
+    def _encoding_meta(self) -> dict[str, Any]:
+        """The encoding settings as ``stancemap.json`` stores them (read by
+        :func:`_saved_encoding`)."""
+        return {"encoding": {"mark_actor": self.mark_actor, "use_context": self.use_context,
+                             "doc_context": self.doc_context},
+                "max_length": self.max_length}
 
     def save_pretrained(
         self, directory: str | os.PathLike[str], *, config: Mapping[str, Any] | None = None,
@@ -259,13 +265,8 @@ class StanceClassifier:
         self.model.config.label2id = dict(LABEL2ID)
         self.model.save_pretrained(out, safe_serialization=True)
         self.tokenizer.save_pretrained(out)
-        meta = {
-            "encoding_version": ENCODING_VERSION,
-            "encoding": {"mark_actor": self.mark_actor, "use_context": self.use_context,
-                         "doc_context": self.doc_context},
-            "max_length": self.max_length,
-            "labels": list(LABELS),
-        }
+        meta = {"encoding_version": ENCODING_VERSION, **self._encoding_meta(),
+                "labels": list(LABELS)}
         (out / MODEL_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         if config is not None:
             (out / "config.yaml").write_text(yaml.safe_dump(dict(config), sort_keys=False),
