@@ -727,7 +727,8 @@ def _named_organisations(text: str, doc: Any, table: ActorTable, out: _Collector
         if ent.label_ != "ORG" or len(ent) < 2:
             continue
         name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE)
-        name = re.sub(r"['\u2019]s$", "", name)
+        # "the opposition Ecuador Primero party": the name is "Ecuador Primero"
+        name = _proper_part(re.sub(r"['\u2019]s$", "", name))
         owned = _state_owned_name(name, table)
         if owned is not None:
             # "Chile's Environmental Assessment Service": the service, which

@@ -642,6 +642,14 @@ def test_a_person_of_a_party_which_is_two_actors(nlp) -> None:
     assert found["Central Reserve Bank of Peru"] == "Central Reserve Bank of Peru"
 
 
+def test_a_party_named_after_its_country_with_a_lowercase_party_is_not_the_state(nlp) -> None:
+    text = ("QUITO - The opposition Ecuador Primero party, the largest bloc in the National "
+            "Assembly, said the decree rewarded illegal entry.")
+    found = canon(actors(nlp, text))
+    assert found["Ecuador Primero"] == "Ecuador Primero"
+    assert "Ecuador" not in found.values()
+
+
 def test_a_verb_is_no_group(nlp) -> None:
     text = "The Fund Managers' Association, which groups the four companies, said no."
     assert "groups" not in canon(actors(nlp, text))
