@@ -211,6 +211,7 @@ def find_actors(
     _gazetteer(text, doc, table, out)
     _groups(text, doc, table, out, home)
     _other_entities(doc, table, out)
+    _acronym_bodies(doc, table, out)
     _repeated_names(text, out)
     mentions = drop_possessors(text, sorted(out.mentions, key=lambda m: m.start))
     mentions = [m for m in mentions if not _PLACE_OF.match(text, m.end)]
@@ -1029,7 +1030,7 @@ def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
         name = re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE).removesuffix("'s")
         if (not name or not name[:1].isupper() or name.lower() in AGENCIES
                 or re.search(r"\bNews Agency\b|\bNews Service\b", name)
-                or (len(ent) == 1 and ent[0].is_stop)):
+                or (len(ent) == 1 and ent[0].is_stop) or name.lower() in _NOT_BODIES):
             continue
         if _speaks_for_state(name, table):
             continue  # "the U.S. Embassy": the state, found by the gazetteer
@@ -1043,6 +1044,41 @@ def _other_entities(doc: Any, table: ActorTable, out: _Collector) -> None:
         kind = {"ORG": "organisation", "GPE": "place", "NORP": "group"}[ent.label_]
         out.add(ActorMention(ent.start_char, ent.start_char + len(ent.text.removesuffix("'s")),
                              ent.text.removesuffix("'s"), name, kind))
+
+
+# Capitalised abbreviations that are seldom actors when they head a clause.
+_NOT_BODIES = frozenset("""ceo cfo gdp vat lng hiv aids covid gmt utc tv id ai ev evs ngo ngos
+    mp mps icu dna ipo usd eur gbp co2 pm am ok lgbt lgbtq suv vip ppp fdi iou""".split())
+# The words that introduce a party, union or other body around its abbreviated name.
+_BODY_DESCRIPTIONS = frozenset("""party partner union federation alliance coalition bloc
+    movement group association confederation congress front league opposition""".split())
+
+
+def _acronym_bodies(doc: Any, table: ActorTable, out: _Collector) -> None:
+    """Bodies known by an all-capitals name that the tagger left out: "PASOK, the
+    third-largest party, said", "The main opposition party, SYRIZA, said", "The FNV trade
+    union asked ...". Such a word is an organisation when it heads a clause, stands in
+    apposition to a word for a body, or names the body a noun after it stands for.
+
+    >>> nlp = spacy.load("en_core_web_sm")  # doctest: +SKIP
+    >>> out, doc = _Collector([]), nlp("PASOK, the third-largest party, said no.")  # doctest: +SKIP
+    >>> _acronym_bodies(doc, ActorTable(), out)  # doctest: +SKIP
+    >>> [m.actor for m in out.mentions]  # doctest: +SKIP
+    ['PASOK']
+    """
+    for tok in doc:
+        word = tok.text
+        if not re.fullmatch(r"[A-Z]{2,}(?:-[A-Z][\w]*)*", word) or word.lower() in _NOT_BODIES \
+                or table.lookup(word) is not None or word.lower() in AGENCIES:
+            continue
+        head = tok.head
+        described = any(c.dep_ == "appos" and c.lemma_.lower() in _BODY_DESCRIPTIONS
+                        for c in tok.children) \
+            or (tok.dep_ == "appos" and head.lemma_.lower() in _BODY_DESCRIPTIONS)
+        named_body = tok.dep_ == "compound" and head.lemma_.lower() in _BODY_DESCRIPTIONS
+        subject = tok.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+        if described or named_body or subject:
+            out.add(ActorMention(tok.idx, tok.idx + len(word), word, word, "organisation"))
 
 
 def _role(doc: Any, mention: ActorMention,

@@ -650,6 +650,19 @@ def test_a_party_named_after_its_country_with_a_lowercase_party_is_not_the_state
     assert "Ecuador" not in found.values()
 
 
+@pytest.mark.parametrize("text, name", [
+    ("ATHENS - PASOK, the third-largest party, said it had not formed a view.", "PASOK"),
+    ("ATHENS - The main opposition party, SYRIZA, said it would vote no.", "SYRIZA"),
+    ("UTRECHT - The FNV trade union asked the assembly to back the subsidy.", "FNV"),
+])
+def test_a_body_known_by_its_capitals_is_an_organisation(nlp, text, name) -> None:
+    assert canon(actors(nlp, text))[name] == name
+
+
+def test_capitals_for_a_quantity_are_no_body(nlp) -> None:
+    assert "GDP" not in canon(actors(nlp, "LIMA - GDP grew 3 percent in May."))
+
+
 def test_a_verb_is_no_group(nlp) -> None:
     text = "The Fund Managers' Association, which groups the four companies, said no."
     assert "groups" not in canon(actors(nlp, text))
