@@ -294,6 +294,8 @@ def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
         ent = _with_first_name(doc, ent, table)
         if len(ent) > 1 and _TITLE_WORDS.fullmatch(ent[-1].text):
             continue  # "Mendoza Governor" (before "Lucia Araoz"): a title, not a person
+        if re.search(r"s['\u2019]\s*$", text[:ent.start_char]):
+            continue  # "Producers' Guild": the end of a body's name (_possessive_names)
         name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", ent.text).strip(" '\u2019")
         name = re.sub(r"['\u2019]s$", "", name)
         if not name or table.lookup(name) is not None:
@@ -813,10 +815,12 @@ def _state_owned_name(name: str, table: ActorTable) -> str | None:
 
     >>> _state_owned_name("Chile's Environmental Assessment Service", ActorTable.load())
     'Environmental Assessment Service'
+    >>> _state_owned_name("Philippines' Commission on Elections", ActorTable.load())
+    'Commission on Elections'
     >>> _state_owned_name("Chile's foreign ministry", ActorTable.load()) is None  # lowercase
     True
     """
-    m = re.match(r"((?:[A-Z][\w.-]*\s+)?[A-Z][\w.-]*)['\u2019]s\s+(.+)$", name)
+    m = re.match(r"((?:[A-Z][\w.-]*\s+)?[A-Z][\w.-]*)['\u2019]s?\s+(.+)$", name)
     if m is None or not re.fullmatch(_NAME, m.group(2)):
         return None  # not "X's Name Of Body", or the rest is not a proper name
     entry = table.lookup(m.group(1))
@@ -1017,8 +1021,11 @@ def _proper_part(name: str) -> str:
 
     >>> _proper_part("Civic Renewal party"), _proper_part("Civic Renewal Party")
     ('Civic Renewal', 'Civic Renewal Party')
+    >>> _proper_part("Law and Justice party")
+    'Law and Justice'
     """
-    m = re.fullmatch(r"([A-Z][\w&.'\u2019-]*(?: [A-Z][\w&.'\u2019-]*)*) (?:party|group|movement|"
+    m = re.fullmatch(r"([A-Z][\w&.'\u2019-]*(?: (?:(?:and|of|for|the) )*[A-Z][\w&.'\u2019-]*)*)"
+                     r" (?:party|group|movement|"
                      r"alliance|bloc|coalition|union|campaign)", name)
     return m.group(1) if m else name
 

@@ -659,6 +659,18 @@ def test_a_body_known_by_its_capitals_is_an_organisation(nlp, text, name) -> Non
     assert canon(actors(nlp, text))[name] == name
 
 
+@pytest.mark.parametrize("text, name", [
+    ("WARSAW - The opposition Law and Justice party, which lowered the retirement age, "
+     "rejected the bill.", "Law and Justice"),
+    ("MANILA - The Philippines' Commission on Elections on Tuesday proposed hand counts.",
+     "Commission on Elections"),
+    ("RABAT - The Moroccan Independent Producers' Guild welcomed the levy.",
+     "Moroccan Independent Producers' Guild"),
+])
+def test_names_with_and_a_plural_possessive_or_a_possessive_state(nlp, text, name) -> None:
+    assert name in canon(actors(nlp, text)).values()
+
+
 def test_capitals_for_a_quantity_are_no_body(nlp) -> None:
     assert "GDP" not in canon(actors(nlp, "LIMA - GDP grew 3 percent in May."))
 
