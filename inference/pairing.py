@@ -419,6 +419,12 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
             out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
                                                kinds=kinds)
                     if back[0] not in seen][:1]
+        if i > 0 and any(re.match(r"(?:both|the two)\s", p.text, re.IGNORECASE)
+                         for p in s_props) and len(seen) == 1:
+            # "welcomed both decisions" where only one decision was named as such: the
+            # other is the story's other main proposal
+            out += [t for t in _two_main(i, sentences, by_sentence) if t[0] not in seen]
+            seen.update(t[0] for t in out)
         if i == 0 and _PROPOSING.search(text):
             # "South Africa's government proposed keeping a coal plant open, a move that puts
             # a loan at risk": the lead names the loan but describes what it proposes

@@ -306,10 +306,19 @@ def _is_action(phrase: str) -> bool:
 
     >>> _is_action("raise oil output by 5%"), _is_action("delay of the vote")
     (True, False)
+    >>> _is_action("lower the tariff"), _is_action("lower wolf population target")
+    (True, False)
     """
     words = phrase.split()
+    if len(words) > 1 and words[0].lower() in _ADJECTIVE_VERBS:
+        # "lower wolf population target" is a target; "lower the tariff" an action
+        return bool(re.fullmatch(_DETERMINERS, words[1].lower()))
     return (len(words) > 1 and words[0].lower() in _ACTION_VERBS
             and words[1].lower() not in _PREPOSITIONS)
+
+
+# Action verbs that also modify a noun as adjectives ("a lower age limit").
+_ADJECTIVE_VERBS = frozenset({"lower"})
 
 
 def _number_forms(noun: str) -> set[str]:

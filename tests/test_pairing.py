@@ -380,3 +380,15 @@ def test_the_increase_is_a_proposed_rise(nlp) -> None:
            for c in make_candidates(split_sentences(text), found, props, text, doc=doc)
            if c.sentence.index == 2}
     assert got == {("Labour Party", "rise")}
+
+
+def test_both_decisions_where_one_was_named_a_decision_means_the_two_main_proposals(nlp):
+    specs = [ProposalSpec("target", "Government decision lowering the wolf population target",
+                          ("lower wolf population target",)),
+             ProposalSpec("hunt", "Licensed hunt of 48 wolves", ("licensed hunt of 48 wolves",))]
+    text = ("Sweden set a lower wolf population target and approved a licensed hunt of 48 "
+            "wolves. The target would let county boards issue licences. The National Hunters' "
+            "Alliance welcomed both decisions.")
+    found = _pairs_with(nlp, text, specs)
+    assert ("National Hunters' Alliance", "target") in found
+    assert ("National Hunters' Alliance", "hunt") in found

@@ -298,3 +298,9 @@ def test_an_alias_shortened_before_its_last_phrase_names_the_proposal() -> None:
 ])
 def test_more_references_back(text: str, expected: list[str]) -> None:
     assert [r[2] for r in back_references(text)] == expected
+
+
+def test_a_lower_target_is_a_thing_its_head_refers_back_to() -> None:
+    spec = ProposalSpec("t", "Lower wolf population target", ("lower wolf population target",))
+    text = "Oslo set a lower wolf population target. The Greens would overturn the target."
+    assert [m.text for m in match_proposals(text, [spec])][-1] == "the target"
