@@ -358,7 +358,9 @@ def match_head_references(
         return []
     pattern = re.compile(
         rf"\b(?:{_DETERMINERS})\s+((?:[\w'\u2019-]+\s+){{0,2}}?)"  # "the city's toll"
-        rf"({'|'.join(map(re.escape, vocab))})\b",
+        rf"({'|'.join(map(re.escape, vocab))})\b"
+        # "the flight ban": the last of two head nouns is the head
+        rf"(?!\s+(?:{'|'.join(map(re.escape, vocab))})\b)",
         re.IGNORECASE)
     found = []
     for m in pattern.finditer(text):

@@ -304,3 +304,13 @@ def test_a_lower_target_is_a_thing_its_head_refers_back_to() -> None:
     spec = ProposalSpec("t", "Lower wolf population target", ("lower wolf population target",))
     text = "Oslo set a lower wolf population target. The Greens would overturn the target."
     assert [m.text for m in match_proposals(text, [spec])][-1] == "the target"
+
+
+def test_of_two_head_nouns_in_a_row_the_last_is_the_head() -> None:
+    specs = [ProposalSpec("ban", "Ban on short flights", ("short-haul flight ban",
+                                                           "ban scheduled domestic flights")),
+             ProposalSpec("carve", "Carve-out for connecting flights", ("connecting carve-out",))]
+    text = ("Madrid backed the short-haul flight ban and the connecting carve-out. "
+            "The party would vote against the flight ban.")
+    found = [(m.text, m.proposal_id) for m in match_proposals(text, specs)]
+    assert ("the flight ban", "ban") in found
