@@ -417,17 +417,20 @@ _APPOSITIVE_AFTER = re.compile(
     # not "a spokesman for the group, John Smith," (the name is the spokesman's)
     rf"(?<!for )(?<!of )(?<!from )\b(?:[Aa]n?|[Tt]he)\s+(?:[\w\u2019'-]+\s+){{0,3}}?"
     rf"(?:{_KIND_NOUNS})s?,\s+({_NAME})(?=\s*,|\s+[a-z])")
+# "Lumen Play, a U.S. streaming service with ..., rejected": a company described after its
+# name (the one-word case is _COMPANY_BEFORE, below)
+_COMPANY_NOUNS = (r"operator|company|firm|carrier|airline|maker|producer|manufacturer|miner|"
+                  r"lender|bank|insurer|retailer|developer|exporter|importer|utility|"
+                  r"conglomerate|supplier|distributor|shipper|refiner|brewer|startup")
 _APPOSITIVE_BEFORE = re.compile(
-    rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+(?:an?|the)\s+(?:[\w\u2019'-]+\s+){{0,4}}?"
+    rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+(?:an?|the)\s+(?:[\w.\u2019'-]+\s+){{0,4}}?"
     # not "Jan Novak, the group's founder"
-    rf"(?:{_KIND_NOUNS})(?![\w\u2019'])", re.MULTILINE)
+    rf"(?:{_KIND_NOUNS}|{_COMPANY_NOUNS}|service|broadcaster|chain)(?![\w\u2019'])",
+    re.MULTILINE)
 
 
 # "Andesmovil, Chile's largest mobile operator, said": one word at a sentence's start
 # described as a company between commas
-_COMPANY_NOUNS = (r"operator|company|firm|carrier|airline|maker|producer|manufacturer|miner|"
-                  r"lender|bank|insurer|retailer|developer|exporter|importer|utility|"
-                  r"conglomerate|supplier|distributor|shipper|refiner|brewer|startup")
 _COMPANY_BEFORE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w&-]+),\s+(?:an?|the|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?"
     rf"['\u2019]s?)\s+(?:[\w\u2019'-]+\s+){{0,4}}?(?:{_COMPANY_NOUNS})s?\b[^,.]{{0,60}},",

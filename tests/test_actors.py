@@ -671,6 +671,12 @@ def test_names_with_and_a_plural_possessive_or_a_possessive_state(nlp, text, nam
     assert name in canon(actors(nlp, text)).values()
 
 
+def test_a_company_described_after_its_name_is_an_organisation(nlp) -> None:
+    text = ("RABAT - Lumen Play, a U.S. streaming service with about 900,000 Moroccan "
+            "subscribers, rejected the levy.")
+    assert canon(actors(nlp, text))["Lumen Play"] == "Lumen Play"
+
+
 def test_capitals_for_a_quantity_are_no_body(nlp) -> None:
     assert "GDP" not in canon(actors(nlp, "LIMA - GDP grew 3 percent in May."))
 
