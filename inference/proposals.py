@@ -370,6 +370,8 @@ def match_head_references(
             continue  # "The Food and Beverage Council": a word of a name, not a reference
         if _NOT_MODIFIERS & {w.lower() for w in m.group(1).split()}:
             continue  # "the city will ban": a verb phrase, not "the ban"
+        if _OTHER_THAN & {w.lower() for w in m.group(1).split()}:
+            continue  # "financed a similar joint post": another one, not the proposal
         head = m.group(2).lower()
         modifiers = {w.lower() for w in m.group(1).split()}
         options = [pid for pid, hs in heads.items() if head in hs]
@@ -474,6 +476,8 @@ _NOT_MODIFIERS = frozenset("will would shall should must can could may might to 
                            # adverbs make the head a verb: "the government also plans to"
                            "also still now already then later first again only just never "
                            "instead meanwhile".split())
+# Modifiers that make a head noun another thing of the kind, not the proposal.
+_OTHER_THAN = frozenset("similar other another previous earlier former separate different".split())
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
 _BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z-]{3,}")

@@ -314,3 +314,11 @@ def test_of_two_head_nouns_in_a_row_the_last_is_the_head() -> None:
             "The party would vote against the flight ban.")
     found = [(m.text, m.proposal_id) for m in match_proposals(text, specs)]
     assert ("the flight ban", "ban") in found
+
+
+def test_a_similar_one_is_another_thing_of_the_kind() -> None:
+    spec = ProposalSpec("post", "Joint border post at Seme", ("joint border post at Seme",))
+    text = ("Abuja backed the joint border post at Seme. The World Bank financed a similar "
+            "joint post at Noepe. Lagos welcomed the post.")
+    found = [m.text for m in match_proposals(text, [spec])]
+    assert "a similar joint post" not in found and "the post" in found
