@@ -436,16 +436,15 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
         return _described_in_lead(sentences, by_sentence, window)
     if not refs and not quoted_speaker:
         return []
-    if not refs and i > 0 and by_sentence[i - 1][1]:
-        # A quote that names nothing elaborates the sentence just before it ("... asked City
-        # Hall to support an exemption for taxis. 'A filter that stops a cab ...,' said
-        # Malone"). When that sentence names several ("The alliance welcomed the deal but
-        # rejected the fair-use limit. '...,' the alliance's president said"), the quote
-        # speaks to each: the classifier reads it once per proposal.
+    if not refs and i > 0 and len({p.proposal_id for p in by_sentence[i - 1][1]}) == 1:
+        # A quote that names nothing elaborates the sentence just before it when that one
+        # names a single proposal ("... asked City Hall to support an exemption for taxis.
+        # 'A filter that stops a cab ...,' said Malone"). After a sentence naming several,
+        # pairing the quote with each was tried and dropped: more right tuples on the dev
+        # stories but a lower F1 on three blind batches (benchmarks/RESULTS.md).
+        p = by_sentence[i - 1][1][0]
         source = sentences[i - 1].text
-        named = {p.proposal_id: p for p in by_sentence[i - 1][1]}
-        return [(p.proposal_id, p.proposal, "back-reference", source, None)
-                for p in named.values()]
+        return [(p.proposal_id, p.proposal, "back-reference", source, None)]
     # A named speaker's quote with nothing to point at is about the story's main proposal
     nominal = any(not r[2].lower().startswith("it") for r in refs) or (
         quoted_speaker and not refs)

@@ -306,14 +306,6 @@ def test_a_quote_naming_nothing_elaborates_the_single_proposal_named_just_before
     assert not any(a == "Rosa Quispe" and p == "toll" for a, p, _ in pairs(nlp, text))
 
 
-def test_a_quote_naming_nothing_speaks_to_each_proposal_named_just_before(nlp) -> None:
-    text = ("Lima backed the congestion toll. The union welcomed the fare cap but rejected the "
-            "congestion toll. \"Buses are for everyone,\" said union leader Rosa Quispe.")
-    found = pairs(nlp, text)
-    assert ("Rosa Quispe", "fare-cap", "quote") in found
-    assert ("Rosa Quispe", "toll", "quote") in found
-
-
 def test_a_describing_word_in_a_reference_picks_the_proposal_named_with_it(nlp) -> None:
     text = ("Lima backed the fare cap. Unions criticised the congestion toll. Truckers "
             "protested against the congestion toll. Bolivia rejected the fare scheme.")
