@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export MLFLOW_DISABLE_TELEMETRY := true
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-all lint install ui clean
+.PHONY: run test test-all lint install ui clean article-rows
 
 # torch==2.13.0 goes first: that pin takes the local CPU wheel instead of a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -24,6 +24,12 @@ run: $(STAMP)
 	    --output runs/default/example_predictions.jsonl --show
 	@echo
 	@echo "MLflow UI:  $(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db  (then open http://127.0.0.1:5000)"
+
+# Sentence rows from the dev sample articles, for configs/articles.yaml (never the held-out part).
+article-rows: $(STAMP)
+	$(BIN)/stancemap data article-rows --articles data/articles/articles.jsonl \
+	    --gold data/articles/gold.jsonl --proposals data/articles/proposals.yaml --part dev \
+	    --output runs/article_rows.jsonl
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
