@@ -34,6 +34,7 @@ from typing import Any
 from stancemap.inference.actors import ActorMention
 from stancemap.inference.clauses import read_as
 from stancemap.inference.proposals import (
+    BOTH,
     ProposalMention,
     ProposalSpec,
     back_references,
@@ -419,8 +420,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
             out += [back for back in _referent(i, sentences, by_sentence, window, nominal=True,
                                                kinds=kinds)
                     if back[0] not in seen][:1]
-        if i > 0 and any(re.match(r"(?:both|the two)\s", p.text, re.IGNORECASE)
-                         for p in s_props) and len(seen) == 1:
+        if i > 0 and any(BOTH.match(p.text) for p in s_props) and len(seen) == 1:
             # "welcomed both decisions" where only one decision was named as such: the
             # other is the story's other main proposal
             out += [t for t in _two_main(i, sentences, by_sentence) if t[0] not in seen]
@@ -455,7 +455,7 @@ def _targets(i: int, sentences: Sequence[Sentence], by_sentence, window: int,
     kinds += [_FACILITIES for r in refs if _singular(r[2].split()[-1]) in _FACILITY_REFERENCES]
     kinds += [_VOTED for r in refs if r[2].split()[-1].lower() == "vote"
               or r[2].lower().startswith("vot")]  # "voted against": what was put to a vote
-    if any(re.match(r"(?:both|the two)\s", r[2], re.IGNORECASE) for r in refs):
+    if any(BOTH.match(r[2]) for r in refs):
         return _two_main(i, sentences, by_sentence)
     return _referent(i, sentences, by_sentence, window, nominal, plural=plural,
                      kinds=kinds + _describing_kinds(refs))

@@ -377,7 +377,7 @@ def match_head_references(
         options = [pid for pid, hs in heads.items() if head in hs]
         narrowed = [pid for pid in options if modifiers & heads[pid][head]]
         options = narrowed or options
-        if _BOTH.match(m.group(0)) and head.endswith("s") and len(options) > 1:
+        if BOTH.match(m.group(0)) and head.endswith("s") and len(options) > 1:
             # "both bills" names every bill the article names, each one a mention.
             found += [ProposalMention(m.start(), m.end(), m.group(0), pid, by_id[pid].name)
                       for pid in options]
@@ -479,7 +479,8 @@ _NOT_MODIFIERS = frozenset("will would shall should must can could may might to 
 # Modifiers that make a head noun another thing of the kind, not the proposal.
 _OTHER_THAN = frozenset("similar other another previous earlier former separate different".split())
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:and|of|for|&)\s+)?[A-Z]")
-_BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
+# "both bills", "the two plans": a phrase naming two proposals at once
+BOTH = re.compile(r"(?:both|the two)\s", re.IGNORECASE)
 _CONTENT = re.compile(r"[a-z][a-z-]{3,}")
 
 
