@@ -275,27 +275,44 @@ _TITLE_WORDS = re.compile(rf"(?i:{_ROLE_NOUNS}|undersecretary|general|deputy|vic
                           r"congress(?:wo)?man|mp)")
 
 
-def _with_first_name(doc: Any, ent: Any, table: ActorTable) -> Any:
-    """A two-word PERSON with the capitalised name word the small NER model left out
-    before it: "co-chair Ana Lucia Ferreira" is tagged "Lucia Ferreira"."""
-    prev = doc[ent.start - 1] if ent.start > 0 else None
-    if (prev is not None and len(ent) == 2 and prev.pos_ == "PROPN" and prev.is_alpha
-            and prev.is_title and not prev.ent_type_ and prev.text not in _NOT_NAME_WORDS
-            and not _TITLE_WORDS.fullmatch(prev.text) and table.lookup(prev.text) is None
-            and table.demonym(prev.text) is None):
-        return doc[ent.start - 1:ent.end]
-    return ent
+def _with_name_words(doc: Any, ent: Any, table: ActorTable) -> Any:
+    """A PERSON with the capitalised name words the small NER model left out around it:
+    "co-chair Ana Lucia Ferreira" is tagged "Lucia Ferreira", "Nguyen Thi Lan Anh" only
+    "Lan Anh", "Marcelo Aguiar Fontes" only "Marcelo". At most four words in all, and never
+    a title, a known place or a body word ("Trade Minister", "Brazil", "Union").
+    """
+    def name_word(tok: Any) -> bool:
+        return (tok.pos_ == "PROPN" and tok.is_alpha and tok.is_title and not tok.ent_type_
+                and tok.text not in _NOT_NAME_WORDS and not _TITLE_WORDS.fullmatch(tok.text)
+                and not _BODY_WORD.fullmatch(tok.text) and table.lookup(tok.text) is None
+                and table.demonym(tok.text) is None)
+
+    if table.lookup(ent.text) is not None:
+        return ent  # "Vanuatu" tagged PERSON before "Foreign Minister": a place
+    start, end = ent.start, ent.end
+    while end - start < 4 and end < len(doc) and name_word(doc[end]):
+        end += 1
+    if end < len(doc) and _TITLE_WORDS.fullmatch(doc[end].text):
+        end = ent.end  # "... Foreign Minister": the words before a title are its own
+    while end - start < 4 and start > 0 and name_word(doc[start - 1]):
+        start -= 1
+    return ent if (start, end) == (ent.start, ent.end) else doc[start:end]
 
 
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, out.taken):
             continue
-        ent = _with_first_name(doc, ent, table)
+        ent = _with_name_words(doc, ent, table)
         if len(ent) > 1 and _TITLE_WORDS.fullmatch(ent[-1].text):
             continue  # "Mendoza Governor" (before "Lucia Araoz"): a title, not a person
         if re.search(r"s['\u2019]\s*$", text[:ent.start_char]):
             continue  # "Producers' Guild": the end of a body's name (_possessive_names)
+        if len(ent) > 1 and _BODY_WORD.fullmatch(ent[-1].text) and table.lookup(ent.text) is None:
+            # "The Kivu Justice Collective" tagged PERSON: a body's name
+            out.add(ActorMention(ent.start_char, ent.end_char, ent.text, ent.text,
+                                 "organisation"))
+            continue
         name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", ent.text).strip(" '\u2019")
         name = re.sub(r"['\u2019]s$", "", name)
         if not name or table.lookup(name) is not None:
@@ -354,9 +371,17 @@ _NAME_THEN_ROLE = re.compile(
     rf"((?:the\s+|an?\s+)?(?!whose\b)(?:[a-z][\w-]*\s+){{0,2}}?(?:{_ROLE_NOUNS})\b[^,.;]*)")
 
 
+# "the association's head, Masaru Urakawa, said": the role first, then the name between
+# commas; spaCy often misses a name it has not seen in such a frame.
+_ROLE_THEN_NAME = re.compile(
+    r"\b((?:[Tt]he|[Ii]ts|[Tt]heir)\s+[^,.;\"\u201c\u201d]{0,50}?\b"
+    rf"(?:{_ROLE_NOUNS})),\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){{1,2}})"
+    r"(?=,\s+(?:said|says|told|added|warned)\b|\.)")
+
+
 _BODY_WORD = re.compile(r"\b(?:Union|Association|Party|Council|Group|Bank|Ministry|Office|"
                         r"Network|Forum|Alliance|Federation|Society|Church|Institute|Centre|"
-                        r"Center|Foundation|Coalition|Fund|Trust|Court|Agency|Authority|Board|"
+                        r"Center|Foundation|Coalition|Collective|Guild|Fund|Trust|Court|Agency|Authority|Board|"
                         r"Commission|Committee|League|Movement|Corp|Inc|Ltd|Airlines|Energy|"
                         r"Power|Health|Holdings|Partners|Resources|Metals|Industry|Gaming)\b")
 
@@ -382,6 +407,15 @@ def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> 
             if employer is not None:
                 out.add(employer)
             out.taken.append(title_span)
+    for m in _ROLE_THEN_NAME.finditer(text):
+        name = m.group(2)
+        if (_overlaps(m.start(2), m.end(2), orgs) or table.lookup(name) is not None
+                or any(table.lookup(w) or table.demonym(w) or w in _NOT_NAME_WORDS
+                       or _BODY_WORD.fullmatch(w) for w in name.split())):
+            continue
+        title = re.sub(r"^(?:the|its|their)\s+", "", m.group(1), flags=re.I)
+        out.add(ActorMention(m.start(2), m.end(2), name, name, "person",
+                             _affiliation_in(title, table), title=title))
 
 
 # A proper name: capitalised words, with the small words names carry ("Parents Against
@@ -507,8 +541,8 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
             start = people[start] + of.end()
             name = text[start:m.end(1)]
         if (len(name.split()) < 2 or table.lookup(name) is not None
-                or _overlaps(start, m.end(1), places)):
-            continue
+                or _overlaps(start, m.end(1), places) or _TITLE_WORDS.fullmatch(name.split()[0])):
+            continue  # "an amendment tabled by Senator Joaquin Alcaraz, which ...": a person
         out.add(ActorMention(start, m.end(1), name, name, "organisation"))
 
 
@@ -542,7 +576,7 @@ _NOT_NAME = "|".join(sorted(_NOT_NAME_WORDS))  # as a regex alternation
 _ORG_HEADS = ("Association|Council|Federation|Confederation|Union|Party|Committee|Commission|"
               "Authority|Agency|Institute|Foundation|Alliance|Coalition|Society|League|"
               "Movement|Network|Forum|Chamber|Solidarity|Assembly|Lobby|Fund|Bloc|Front|Bank|"
-              "Board|Bureau")
+              "Board|Bureau|Collective|Trust|Guild|Cooperative")
 _TITLED_ORG = re.compile(
     rf"(?<![\w\u2019'-])(?:[A-Z][\w&.\u2019'-]* (?:(?:of|for|and|on)(?: the)? )??){{1,6}}"
     rf"(?:{_ORG_HEADS})s?\b"

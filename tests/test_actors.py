@@ -780,3 +780,37 @@ def test_a_bloc_described_after_its_name(nlp) -> None:
     text = ("BOGOTA - The Historic Pact, the largest bloc on the council, said its members "
             "would vote against the rise.")
     assert canon(actors(nlp, text))["Historic Pact"] == "Historic Pact"
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # spaCy tags only "Lan Anh" and "Marcelo": the name words beside them are the person's
+    ("Deputy Minister of Industry and Trade Nguyen Thi Lan Anh told reporters.",
+     "Nguyen Thi Lan Anh"),
+    ("Brazil asked for the extradition of fuel distributor Marcelo Aguiar Fontes to Brazil.",
+     "Marcelo Aguiar Fontes"),
+    # spaCy misses the name between commas after its role
+    ('"It is wrong," the association\'s head, Masaru Urakawa, said.', "Masaru Urakawa"),
+])
+def test_a_person_with_the_name_words_ner_left_out(nlp, sentence: str, name: str) -> None:
+    people = {m.actor for m in actors(nlp, f"HANOI - {sentence}") if m.actor_type == "person"}
+    assert people == {name}
+
+
+def test_a_place_before_a_title_is_not_a_first_name(nlp) -> None:
+    text = ('HONIARA - "A base is a promise," Vanuatu Foreign Minister Esline Moli said.')
+    found = canon(actors(nlp, text))
+    assert found["Esline Moli"] == "Esline Moli" and "Vanuatu Foreign" not in found
+
+
+def test_a_senator_before_a_which_clause_is_a_person(nlp) -> None:
+    text = ("MANILA - The council backed an amendment tabled by Senator Joaquin Alcaraz, "
+            "which would let next of kin block any donation.")
+    found = {(m.actor, m.actor_type) for m in actors(nlp, text)}
+    assert ("Joaquin Alcaraz", "person") in found
+    assert not any(actor.startswith("Senator") for actor, _ in found)
+
+
+def test_a_body_name_ner_calls_a_person(nlp) -> None:
+    text = "GOMA - The Kivu Justice Collective, a coalition of rights groups, backed the court."
+    found = {m.actor: m.actor_type for m in actors(nlp, text)}
+    assert found["Kivu Justice Collective"] == "organisation"
