@@ -18,6 +18,7 @@ from stancemap.errors import StancemapError
 from stancemap.inference.aggregate import Evidence, aggregate
 from stancemap.inference.proposals import ProposalSpec
 from stancemap.inference.scorer import ArticleScorer, as_article, score_articles
+from stancemap.inference.spokespeople import spokespeople
 from tests.fixtures.cue_classifier import CueWordClassifier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -298,3 +299,17 @@ def test_a_founder_states_the_position_of_the_group_she_founded(scorer) -> None:
             "rejected the climate accord.")
     network = rows_by_pair(scorer, text)[("Lima Youth Network", "accord")]
     assert [(e.via, e.mention) for e in network.evidence] == [("spokesperson", "Ana Ruiz")]
+
+
+@pytest.mark.parametrize("role", ["Its president", "The union's president"])
+def test_a_leader_named_by_its_or_the_bodys_kind_speaks_for_the_body_just_named(scorer, role):
+    # the party asked to back the accord is not the body the next speaker leads
+    text = ("The minister asked the Lima Green Party to back the climate accord. The Lima "
+            f"Dockers Union met on Monday. {role}, Rosa Quispe, said she rejected the climate "
+            "accord.")
+    analysis = scorer.analyze(as_article(text, 0))
+    speaking = spokespeople(text, analysis.actors)
+    assert {p: b.actor for p, b in speaking.items()} == {"Rosa Quispe": "Lima Dockers Union"}
+    rows = rows_by_pair(scorer, text)
+    assert rows[("Lima Dockers Union", "accord")].label == "oppose"
+    assert ("Lima Green Party", "accord") not in rows
