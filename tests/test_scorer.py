@@ -167,6 +167,17 @@ def test_a_minister_speaks_for_the_government_of_the_dateline(scorer):
     assert ("Peru", "accord") not in rows_by_pair(scorer, text)
 
 
+def test_a_minister_and_the_state_are_labelled_on_their_evidence_together(scorer):
+    text = ("LIMA, March 3 (Reuters) - Transport Minister Ana Lopez rejected the climate "
+            "accord on Monday. On Tuesday Lopez rejected the climate accord again. Peru backed "
+            "the climate accord, the statement said.")
+    rows = rows_by_pair(scorer, text)
+    peru, lopez = rows[("Peru", "accord")], rows[("Ana Lopez", "accord")]
+    assert peru.label == lopez.label == "oppose"  # two sentences of hers against one
+    assert [e.label for e in peru.evidence] == ["support"]  # each row lists its own
+    assert [e.label for e in lopez.evidence] == ["oppose", "oppose"]
+
+
 def test_a_person_who_leads_a_body_states_its_position_unless_it_gives_its_own(scorer):
     text = ("The Lima Dockers Union met on Monday. Rosa Quispe, secretary general of the Lima "
             "Dockers Union, said the union rejected the climate accord. Ana Ruiz, an analyst "
