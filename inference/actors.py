@@ -911,6 +911,9 @@ def _apposition_after(doc: Any, ent: Any, table: ActorTable):
     return title, _affiliation_in(span.text, table), (span.start_char, span.end_char)
 
 
+_REGION_BEFORE = re.compile(r"\b(?:South|Central|North|Latin|Middle)\s+$")
+
+
 def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     for m in _alias_pattern(table).finditer(text):
@@ -923,6 +926,8 @@ def _gazetteer(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
             continue  # nor is "the North Sea" or "the North-East Atlantic": the name goes on
         if alias.ambiguous and _overlaps(m.start(), m.end(), people):
             continue  # "Jordan Peterson", "George Washington"
+        if _REGION_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            continue  # "Latin America", "South America's grid": a region, not the U.S.
         if m.group(0).lower().startswith("the ") and not alias.form.lower().startswith("the "):
             # "the U.S." names the state; the mention is the name itself.
             start = m.start() + len(m.group(0)) - len(m.group(0).split(None, 1)[-1])

@@ -814,3 +814,12 @@ def test_a_body_name_ner_calls_a_person(nlp) -> None:
     text = "GOMA - The Kivu Justice Collective, a coalition of rights groups, backed the court."
     found = {m.actor: m.actor_type for m in actors(nlp, text)}
     assert found["Kivu Justice Collective"] == "organisation"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The line would join South America's grid to Central America's for the first time.",
+    "It is one of the strictest age limits in Latin America.",
+])
+def test_a_region_named_america_is_not_the_united_states(nlp, sentence: str) -> None:
+    assert "United States" not in {m.actor for m in actors(nlp, f"PANAMA CITY - {sentence}")}
+    assert canon(actors(nlp, "LIMA - America backed the plan."))["America"] == "United States"
