@@ -204,7 +204,7 @@ def find_actors(
     _owned_bodies(text, table, out)
     _possessive_names(text, table, out)
     _named_organisations(text, doc, table, out)
-    _titled_organisations(text, table, out)
+    _titled_organisations(text, doc, table, out)
     _demonyms(text, table, out)  # before the gazetteer: "the North Korean envoy" is not "the North"
     _local_bodies(text, out)
     _area_governments(text, table, out)
@@ -374,7 +374,7 @@ _NAME_THEN_ROLE = re.compile(
 # "the association's head, Masaru Urakawa, said": the role first, then the name between
 # commas; spaCy often misses a name it has not seen in such a frame.
 _ROLE_THEN_NAME = re.compile(
-    r"\b((?:[Tt]he|[Ii]ts|[Tt]heir)\s+[^,.;\"\u201c\u201d]{0,50}?\b"
+    r"\b((?:[Tt]he|[Ii]ts|[Tt]heir|[A-Z][\w.-]*['\u2019]s)\s+[^,.;\"\u201c\u201d]{0,50}?\b"
     rf"(?:{_ROLE_NOUNS})),\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){{1,2}})"
     r"(?=,\s+(?:said|says|told|added|warned)\b|\.)")
 
@@ -455,7 +455,8 @@ _APPOSITIVE_AFTER = re.compile(
 # name (the one-word case is _COMPANY_BEFORE, below)
 _COMPANY_NOUNS = (r"operator|company|firm|carrier|airline|maker|producer|manufacturer|miner|"
                   r"lender|bank|insurer|retailer|developer|exporter|importer|utility|"
-                  r"conglomerate|supplier|distributor|shipper|refiner|brewer|startup")
+                  r"conglomerate|supplier|distributor|shipper|refiner|brewer|startup|venture|"
+                  r"consortium")
 _APPOSITIVE_BEFORE = re.compile(
     rf"(?:^|(?<=[\s\"\u201c]))({_NAME}),\s+(?:an?|the)\s+(?:[\w.\u2019'-]+\s+){{0,4}}?"
     # not "Jan Novak, the group's founder"
@@ -533,6 +534,7 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
               if e.label_ in ("GPE", "LOC", "FAC")]
     people = {e.start_char: e.end_char for e in doc.ents if e.label_ == "PERSON"}
     for m in _WHICH_NAME.finditer(text):
+        # not "Lake Victoria, which ...", but "Property Council New Zealand, which ..."
         name = _trim_name(m.group(1))
         start = m.end(1) - len(name)
         of = re.match(r"\s+of\s+(?:the\s+)?", text[people.get(start, start):m.end(1)])
@@ -541,7 +543,8 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
             start = people[start] + of.end()
             name = text[start:m.end(1)]
         if (len(name.split()) < 2 or table.lookup(name) is not None
-                or _overlaps(start, m.end(1), places) or _TITLE_WORDS.fullmatch(name.split()[0])):
+                or (_overlaps(start, m.end(1), places) and not _BODY_WORD.search(name))
+                or _TITLE_WORDS.fullmatch(name.split()[0])):
             continue  # "an amendment tabled by Senator Joaquin Alcaraz, which ...": a person
         out.add(ActorMention(start, m.end(1), name, name, "organisation"))
 
@@ -616,23 +619,27 @@ def _possessive_names(text: str, table: ActorTable, out: _Collector) -> None:
         out.add(ActorMention(start, m.end(), name, name, "organisation"))
 
 
-def _titled_organisations(text: str, table: ActorTable, out: _Collector) -> None:
+def _titled_organisations(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     """Capitalised names ending in a word such as Association or Council that spaCy missed
-    ("The Tallinn Pensioners Association said"): the head noun marks an organisation."""
+    ("The Tallinn Pensioners Association said"): the head noun marks an organisation.
+    A name spaCy read further stays whole ("The Freedom Front Plus": not "Freedom Front")."""
+    orgs = [e for e in doc.ents if e.label_ == "ORG"]
     for m in _TITLED_ORG.finditer(text):
+        end = next((e.end_char for e in orgs if e.start_char <= m.start() < m.end() < e.end_char
+                    and re.fullmatch(r"(?: [A-Z][\w&-]*)+", text[m.end():e.end_char])), m.end())
         # "South Korea's Fair Trade Commission": the commission (its country says whose)
-        name = _trim_name(m.group(0))
+        name = _trim_name(text[m.start():end])
         name = _state_owned_name(name, table) or name
         if len(name.split()) < 2 or table.lookup(name) is not None or re.search(
                 r"\bNews\b|\band the\b", name):
             continue  # known; a news agency (it only reports); "X and the Y" is two actors
-        start = m.end() - len(name)
+        start = end - len(name)
         state = _state_spoken_for(name, table)
         if state is not None:
             # "the British High Commission": the country's embassy speaks for the country
-            out.add(ActorMention(start, m.end(), name, state, "state"))
+            out.add(ActorMention(start, end, name, state, "state"))
             continue
-        out.add(ActorMention(start, m.end(), name, name, "organisation"))
+        out.add(ActorMention(start, end, name, name, "organisation"))
 
 
 _LOCAL_BODY = re.compile(

@@ -823,3 +823,23 @@ def test_a_body_name_ner_calls_a_person(nlp) -> None:
 def test_a_region_named_america_is_not_the_united_states(nlp, sentence: str) -> None:
     assert "United States" not in {m.actor for m in actors(nlp, f"PANAMA CITY - {sentence}")}
     assert canon(actors(nlp, "LIMA - America backed the plan."))["America"] == "United States"
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # spaCy reads only "New Zealand": a body word makes the whole a body's name
+    ("Property Council New Zealand, which represents developers, rejected the charge.",
+     "Property Council New Zealand"),
+    # "Front" ends many names, but spaCy read this one further
+    ("The Freedom Front Plus voted against the rule.", "Freedom Front Plus"),
+    # spaCy calls "Istmo" a place; the description says it is a company
+    ("It would be built by Istmo Grid Link, a joint venture of two state utilities.",
+     "Istmo Grid Link"),
+])
+def test_a_body_is_named_in_full(nlp, sentence: str, name: str) -> None:
+    found = {m.actor: m.actor_type for m in actors(nlp, f"AUCKLAND - {sentence}")}
+    assert found.get(name) == "organisation"
+
+
+def test_a_name_after_a_places_role_is_a_person(nlp) -> None:
+    text = ('AUCKLAND - "It is cheap," Auckland\'s mayor, Tama Rangihuna, told reporters.')
+    assert {m.actor: m.actor_type for m in actors(nlp, text)}.get("Tama Rangihuna") == "person"
