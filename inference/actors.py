@@ -299,6 +299,10 @@ def _with_name_words(doc: Any, ent: Any, table: ActorTable) -> Any:
     return ent if (start, end) == (ent.start, ent.end) else doc[start:end]
 
 
+_AREA_OF = re.compile(r"['\u2019]s\s+(?:regional|state|provincial|territorial|autonomous)\s+"
+                      r"government\b")
+
+
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or _overlaps(ent.start_char, ent.end_char, out.taken):
@@ -306,6 +310,8 @@ def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
         ent = _with_name_words(doc, ent, table)
         if len(ent) > 1 and _TITLE_WORDS.fullmatch(ent[-1].text):
             continue  # "Mendoza Governor" (before "Lucia Araoz"): a title, not a person
+        if _AREA_OF.match(text, ent.end_char):
+            continue  # "Ceara's state government" (_area_governments): a place's
         if re.search(r"s['\u2019]\s*$", text[:ent.start_char]):
             continue  # "Producers' Guild": the end of a body's name (_possessive_names)
         if len(ent) > 1 and _BODY_WORD.fullmatch(ent[-1].text) and table.lookup(ent.text) is None:

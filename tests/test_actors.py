@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Span
 
 from stancemap.errors import DataError
 from stancemap.inference.actor_table import ActorTable, default_table
@@ -843,3 +844,13 @@ def test_a_body_is_named_in_full(nlp, sentence: str, name: str) -> None:
 def test_a_name_after_a_places_role_is_a_person(nlp) -> None:
     text = ('AUCKLAND - "It is cheap," Auckland\'s mayor, Tama Rangihuna, told reporters.')
     assert {m.actor: m.actor_type for m in actors(nlp, text)}.get("Tama Rangihuna") == "person"
+
+
+def test_a_places_state_government_is_the_actor_even_when_ner_reads_a_person(nlp) -> None:
+    text = "RECIFE - Ceara's state government backed the round and said it would press on."
+    doc = nlp(text)
+    # spaCy may tag "Ceara" as a person here (it does in longer stories): force that case
+    doc.ents = [Span(doc, 2, 3, label="PERSON")]
+    found = find_actors(text, doc, default_table(), skip_before=dateline_end(text))
+    assert [(m.actor, m.actor_type) for m in found] == [
+        ("Ceara state government", "government body")]
