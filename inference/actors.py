@@ -381,7 +381,9 @@ _NAME_THEN_ROLE = re.compile(
 # commas; spaCy often misses a name it has not seen in such a frame.
 _ROLE_THEN_NAME = re.compile(
     r"\b((?:[Tt]he|[Ii]ts|[Tt]heir|[A-Z][\w.-]*['\u2019]s)\s+[^,.;\"\u201c\u201d]{0,50}?\b"
-    rf"(?:{_ROLE_NOUNS})),\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){{1,2}})"
+    # "Maria do Socorro Lima": a name's lowercase particle
+    rf"(?:{_ROLE_NOUNS})),\s+([A-Z][a-z]+(?:(?: (?:da|de|do|dos|das|del|van|von|bin))?"
+    r"[ -][A-Z][a-z]+){1,3})"
     r"(?=,\s+(?:said|says|told|added|warned)\b|\.)")
 
 
@@ -389,7 +391,7 @@ _BODY_WORD = re.compile(r"\b(?:Union|Association|Party|Council|Group|Bank|Minist
                         r"Network|Forum|Alliance|Federation|Society|Church|Institute|Centre|"
                         r"Center|Foundation|Coalition|Collective|Guild|Fund|Trust|Court|Agency|Authority|Board|"
                         r"Commission|Committee|League|Movement|Corp|Inc|Ltd|Airlines|Energy|"
-                        r"Power|Health|Holdings|Partners|Resources|Metals|Industry|Gaming)\b")
+                        r"Power|Health|Holdings|Partners|Resources|Metals|Industry|Industries|Gaming)\b")
 
 
 def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
@@ -415,9 +417,12 @@ def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> 
             out.taken.append(title_span)
     for m in _ROLE_THEN_NAME.finditer(text):
         name = m.group(2)
-        if (_overlaps(m.start(2), m.end(2), orgs) or table.lookup(name) is not None
-                or any(table.lookup(w) or table.demonym(w) or w in _NOT_NAME_WORDS
-                       or _BODY_WORD.fullmatch(w) for w in name.split())):
+        if (any(a <= m.start(2) and m.end(2) <= b for a, b in orgs)  # a body's name
+                or table.lookup(name) is not None
+                # the role frame is strong: only a first word that is a place or a nation
+                # speaks against a person ("Maria do Socorro Lima" ends on a capital's name)
+                or table.lookup(name.split()[0]) or table.demonym(name.split()[0])
+                or any(w in _NOT_NAME_WORDS or _BODY_WORD.fullmatch(w) for w in name.split())):
             continue
         title = re.sub(r"^(?:the|its|their)\s+", "", m.group(1), flags=re.I)
         out.add(ActorMention(m.start(2), m.end(2), name, name, "person",

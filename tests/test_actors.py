@@ -854,3 +854,15 @@ def test_a_places_state_government_is_the_actor_even_when_ner_reads_a_person(nlp
     found = find_actors(text, doc, default_table(), skip_before=dateline_end(text))
     assert [(m.actor, m.actor_type) for m in found] == [
         ("Ceara state government", "government body")]
+
+
+def test_a_name_with_a_particle_after_its_role(nlp) -> None:
+    text = 'RECIFE - "We were here first," said the federation\'s president, Maria do Socorro Lima.'
+    found = {m.actor: m.actor_type for m in actors(nlp, text)}
+    assert found.get("Maria do Socorro Lima") == "person"
+
+
+def test_a_company_spacy_calls_a_person(nlp) -> None:
+    text = "BANGKOK - Siam Polymer Industries, the largest maker of resin, said it would sue."
+    assert {m.actor: m.actor_type for m in actors(nlp, text)}.get(
+        "Siam Polymer Industries") == "organisation"
