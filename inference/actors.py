@@ -432,7 +432,9 @@ def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> 
 # A proper name: capitalised words, with the small words names carry ("Parents Against
 # Prescription Addiction", "Fondazione Cassa di Lombardia").
 _NAME = (r"[A-Z][\w&.\u2019'-]*(?: (?:(?:of|for|and|against|on|de|di|del|des|la|le)"
-         r"(?: the| a)? )?[A-Z][\w&.\u2019'-]*)+")  # "Taxpayers for a Fair Deal"
+         # "Residents Under the Flight Path": a capitalised preposition before "the"
+         r"(?: the| a)? |(?:Under|Over|Against|Beyond|Without) the )?"
+         r"[A-Z][\w&.\u2019'-]*)+")  # "Taxpayers for a Fair Deal"
 # Capitalised words that open a sentence or a time phrase, not a name ("In Lima, ...").
 _NOT_NAME_WORDS = frozenset("""
 The A An In On At After Before But And When While Under Last This That Meanwhile Since Until

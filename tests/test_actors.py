@@ -866,3 +866,10 @@ def test_a_company_spacy_calls_a_person(nlp) -> None:
     text = "BANGKOK - Siam Polymer Industries, the largest maker of resin, said it would sue."
     assert {m.actor: m.actor_type for m in actors(nlp, text)}.get(
         "Siam Polymer Industries") == "organisation"
+
+
+def test_a_body_named_with_a_capitalised_preposition(nlp) -> None:
+    text = ("LISBON - The Association of Residents Under the Flight Path, which says it has "
+            "9,000 members, filed a complaint.")
+    assert [m.actor for m in actors(nlp, text)] == [
+        "Association of Residents Under the Flight Path"]
