@@ -65,23 +65,19 @@ def spokespeople(text: str, actors: Sequence[ActorMention]) -> dict[str, ActorMe
         if len(spelled) > 1:  # "IFA president" for the Irish Farmers' Association
             names.add(spelled)
     out: dict[str, ActorMention] = {}
+    quotes = quote_spans(text)
     for person in actors:
         if person.actor_type != "person" or person.actor in out:
             continue
-        if not person.title or not _SPEAKING_ROLE.search(person.title):
-            body = _body_named_before(person, actors, text)
-            if body is not None:
-                out[person.actor] = body
-            continue
-        for actor, (mention, names) in bodies.items():
-            if actor != person.actor and any(
-                    re.search(rf"(?<!\w){re.escape(n)}(?!\w)", person.title) for n in names):
-                out[person.actor] = mention
-                break
-        else:
-            body = _body_named_before(person, actors, text)
-            if body is not None:
-                out[person.actor] = body
+        body = None
+        if person.title and _SPEAKING_ROLE.search(person.title):
+            body = next((mention for actor, (mention, names) in bodies.items()
+                         if actor != person.actor and any(
+                             re.search(rf"(?<!\w){re.escape(n)}(?!\w)", person.title)
+                             for n in names)), None)
+        body = body or _body_named_before(person, actors, text, quotes)
+        if body is not None:
+            out[person.actor] = body
     return out
 
 
@@ -92,11 +88,12 @@ _KIND_ROLE = re.compile(
 _NEAR = 400  # characters back to look for the body: about two sentences
 
 
-def _body_named_before(person: ActorMention, actors: Sequence[ActorMention],
-                       text: str) -> ActorMention | None:
+def _body_named_before(person: ActorMention, actors: Sequence[ActorMention], text: str,
+                       quotes: Sequence[tuple[int, int]] = ()) -> ActorMention | None:
     """The body a kind-named role before a person refers to: the last organisation named
     shortly before whose name has that kind ("the forum's president, ..." after "the Retail
-    Forum"), or, for "its"/"their", the last organisation named shortly before.
+    Forum"), or, for "its"/"their", the last organisation named shortly before. ``quotes``
+    are the text's quotation spans (:func:`.sentences.quote_spans`).
 
     >>> text = "The Retail Forum objected. Its chairman, Jan Nowak, said so."
     >>> forum = ActorMention(4, 16, "Retail Forum", "Retail Forum", "organisation")
@@ -110,7 +107,6 @@ def _body_named_before(person: ActorMention, actors: Sequence[ActorMention],
     m = _KIND_ROLE.search(text, max(0, person.start - 60), person.start)
     if m is None or not _SPEAKING_ROLE.search(m.group(0)):
         return None
-    quotes = quote_spans(text)
     before = [a for a in actors if a.start < m.start()
               and a.actor_type not in ("person", "state", "place", "group")
               # "asked the Labour Party to back the bill": not the body that speaks next
