@@ -50,7 +50,9 @@ _AGENCIES = r"(?:AP|AFP|Reuters|Yonhap|Xinhua|Kyodo|dpa|ANSA|EFE|TASS|IANS|PTI|B
 # "SEOUL, Feb. 17 (Yonhap) --", "GENEVA (Reuters) -", "Seoul - Yonhap -", "BRUSSELS -- ".
 _DATELINE = re.compile(
     rf"""^\s*
-    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:(?:,\s*|\s)[A-Z][A-Za-z.'\u2019]*){{0,3}})  # ROME, Italy
+    (?P<place>[A-Z][A-Za-z.'\u2019]*(?:(?:,\s*|\s)[A-Z][A-Za-z.'\u2019]*){{0,3}}  # ROME, Italy
+      |[A-Z][A-Z.'\u2019]*(?:\s[A-Z][A-Z.'\u2019]*){{4,6}}(?:,\s*[A-Z][A-Za-z.'\u2019]*){{0,2}})
+                                        # SAN FERNANDO DEL VALLE DE CATAMARCA, Argentina
     (?:,\s*(?:[A-Z][a-z]{{2,4}}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?))?           # , Feb. 17 (2026)
     \s*(?:\((?:{_AGENCIES}|[A-Z][A-Za-z ]{{1,20}})\))?                       # (Yonhap)
     \s*{_DASH}\s*
@@ -79,6 +81,9 @@ def dateline_end(text: str) -> int:
     >>> text = "SEOUL, Feb. 17 (Yonhap) -- South Korea said..."
     >>> text[dateline_end(text):]
     'South Korea said...'
+    >>> text = "SAN FERNANDO DEL VALLE DE CATAMARCA, Argentina, April 14 (Reuters) - It rained."
+    >>> text[dateline_end(text):]
+    'It rained.'
     >>> dateline_end("Seoul - Yonhap - Seoul said..."), dateline_end("South Korea said...")
     (17, 0)
     """
@@ -87,7 +92,8 @@ def dateline_end(text: str) -> int:
         return 0
     place = match.group("place")
     # A dateline city is short and sits before a dash; a real sentence has a verb before
-    # any dash, so insist on a capitalised place of at most four words and no lowercase word.
+    # any dash, so insist on a capitalised place of at most four words (up to seven when
+    # set in capitals, as long city names are) and no lowercase word.
     if any(word[:1].islower() for word in place.replace(",", " ").split()):
         return 0
     return match.end()
