@@ -719,7 +719,9 @@ def _local_bodies(text: str, out: _Collector) -> None:
 # below the state, named by its area; spaCy seldom tags the area in this position.
 _AREA_GOVERNMENT = re.compile(
     r"\b(?:[Tt]he\s+((?:[A-Z][\w'\u2019-]+\s+){1,3}?)|((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)"
-    r"['\u2019]s\s+)((?:(?:regional|state|provincial|territorial|autonomous)\s+)?government)\b")
+    r"['\u2019]s\s+)((?:(?:regional|state|provincial|territorial|autonomous)\s+)?government"
+    # "Tangier's city council": the council of a city the table does not know
+    r"|(?<=['\u2019]s\s)(?:city|town|municipal|district|county)\s+council)\b")
 
 
 def _area_governments(text: str, table: ActorTable, out: _Collector) -> None:

@@ -873,3 +873,8 @@ def test_a_body_named_with_a_capitalised_preposition(nlp) -> None:
             "9,000 members, filed a complaint.")
     assert [m.actor for m in actors(nlp, text)] == [
         "Association of Residents Under the Flight Path"]
+
+
+def test_a_city_council_of_a_city_the_table_does_not_know(nlp) -> None:
+    text = "RABAT - Shipowners objected. Tangier's city council wants Rabat to go further."
+    assert canon(actors(nlp, text))["Tangier's city council"] == "Tangier city council"
