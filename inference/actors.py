@@ -389,9 +389,10 @@ _ROLE_THEN_NAME = re.compile(
 
 _BODY_WORD = re.compile(r"\b(?:Union|Association|Party|Council|Group|Bank|Ministry|Office|"
                         r"Network|Forum|Alliance|Federation|Society|Church|Institute|Centre|"
-                        r"Center|Foundation|Coalition|Collective|Guild|Fund|Trust|Court|Agency|Authority|Board|"
-                        r"Commission|Committee|League|Movement|Corp|Inc|Ltd|Airlines|Energy|"
-                        r"Power|Health|Holdings|Partners|Resources|Metals|Industry|Industries|Gaming)\b")
+                        r"Center|Foundation|Coalition|Collective|Guild|Fund|Trust|Court|"
+                        r"Agency|Authority|Board|Commission|Committee|League|Movement|Corp|Inc|"
+                        r"Ltd|Airlines|Energy|Power|Health|Holdings|Partners|Resources|Metals|"
+                        r"Industry|Industries|Gaming)\b")
 
 
 def _people_by_role(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
