@@ -299,8 +299,9 @@ def _with_name_words(doc: Any, ent: Any, table: ActorTable) -> Any:
     return ent if (start, end) == (ent.start, ent.end) else doc[start:end]
 
 
-_AREA_OF = re.compile(r"['\u2019]s\s+(?:regional|state|provincial|territorial|autonomous)\s+"
-                      r"government\b")
+# Kinds of area with a government of its own: "Ceara's state government"
+_AREA_KINDS = r"regional|state|provincial|territorial|autonomous"
+_AREA_OF = re.compile(rf"['\u2019]s\s+(?:{_AREA_KINDS})\s+government\b")
 
 
 def _people(text: str, doc: Any, table: ActorTable, out: _Collector) -> None:
@@ -548,7 +549,6 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
               if e.label_ in ("GPE", "LOC", "FAC")]
     people = {e.start_char: e.end_char for e in doc.ents if e.label_ == "PERSON"}
     for m in _WHICH_NAME.finditer(text):
-        # not "Lake Victoria, which ...", but "Property Council New Zealand, which ..."
         name = _trim_name(m.group(1))
         start = m.end(1) - len(name)
         of = re.match(r"\s+of\s+(?:the\s+)?", text[people.get(start, start):m.end(1)])
@@ -557,6 +557,7 @@ def _which_names(text: str, doc: Any, table: ActorTable, out: _Collector) -> Non
             start = people[start] + of.end()
             name = text[start:m.end(1)]
         if (len(name.split()) < 2 or table.lookup(name) is not None
+                # not "Lake Victoria, which ...", but "Property Council New Zealand, which"
                 or (_overlaps(start, m.end(1), places) and not _BODY_WORD.search(name))
                 or _TITLE_WORDS.fullmatch(name.split()[0])):
             continue  # "an amendment tabled by Senator Joaquin Alcaraz, which ...": a person
@@ -720,7 +721,7 @@ def _local_bodies(text: str, out: _Collector) -> None:
 # below the state, named by its area; spaCy seldom tags the area in this position.
 _AREA_GOVERNMENT = re.compile(
     r"\b(?:[Tt]he\s+((?:[A-Z][\w'\u2019-]+\s+){1,3}?)|((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)"
-    r"['\u2019]s\s+)((?:(?:regional|state|provincial|territorial|autonomous)\s+)?government"
+    rf"['\u2019]s\s+)((?:(?:{_AREA_KINDS})\s+)?government"
     # "Tangier's city council": the council of a city the table does not know
     r"|(?<=['\u2019]s\s)(?:city|town|municipal|district|county)\s+council)\b")
 

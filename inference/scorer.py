@@ -141,6 +141,7 @@ class ArticleAnalysis:
     actors: list[ActorMention]
     proposals: list[ProposalMention]
     candidates: list[Candidate]
+    home: str | None = None  # the dateline's country, if the table knows it
 
 
 def parse_text(text: str) -> str:
@@ -302,14 +303,14 @@ class ArticleScorer:
                  if p.start >= body], named, doc)
         else:
             proposals = discover_proposals(doc, skip_before=body)
+        home = self._home(text)
         actors = find_actors(text, doc, self.table, skip_before=body,
-                             blocked=[(p.start, p.end) for p in proposals],
-                             home=self._home(text))
+                             blocked=[(p.start, p.end) for p in proposals], home=home)
         if self.people == "affiliation":
             actors = [_roll_up(a, self.table) for a in actors]
         candidates = make_candidates(sentences, actors, proposals, text, window=self.window,
                                      doc=doc if self.clause_filter else None)
-        return ArticleAnalysis(article, sentences, actors, proposals, candidates)
+        return ArticleAnalysis(article, sentences, actors, proposals, candidates, home)
 
     def _is_state(self, name: str) -> bool:
         entry = self.table.lookup(name)
@@ -393,7 +394,7 @@ class ArticleScorer:
             ev = Evidence(s.index, s.start, s.end, s.text, LABELS[int(np.argmax(row))], scores,
                           via=cand.via, mention=cand.mention)
             groups.setdefault((cand.actor.actor, cand.proposal_id), []).append((cand, ev))
-        in_office = ministers(analysis.actors, self._home(analysis.article.text), self._is_state)
+        in_office = ministers(analysis.actors, analysis.home, self._is_state)
         speaking = {**in_office, **spokespeople(analysis.article.text, analysis.actors)}
         bodies = _spoken_for(groups, speaking)
         partners = _partners(groups, in_office)
@@ -449,8 +450,9 @@ def _partners(groups: Mapping[tuple[str, str], list[tuple[Candidate, Evidence]]]
     out: dict[tuple[str, str], list[Evidence]] = {}
     for person, state in in_office.items():
         for actor, proposal_id in groups:
-            if actor == person and own((state.actor, proposal_id)):
-                out[(person, proposal_id)] = own((state.actor, proposal_id))
+            theirs = own((state.actor, proposal_id)) if actor == person else []
+            if theirs:
+                out[(person, proposal_id)] = theirs
                 out.setdefault((state.actor, proposal_id), []).extend(own((person, proposal_id)))
     return out
 
