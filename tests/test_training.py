@@ -214,3 +214,19 @@ def test_actor_swap_changes_what_the_model_is_trained_on(trained, tiny_data, tmp
     swapped = train(swapped_cfg, log_fn=lambda _: None)
     assert [h["train_loss"] for h in swapped.history] != pytest.approx(
         [h["train_loss"] for h in plain.history], rel=1e-4)
+
+
+def test_a_trained_model_as_base_keeps_its_head(trained, tiny_data, tmp_path):
+    # configs/articles.yaml fine-tunes runs/default/model further: its classification head
+    # must be loaded, not drawn afresh (a new head would differ at the scale of its init).
+    base_dir = trained[1].model_dir
+    cfg = tiny_config(tiny_data, tmp_path, enabled=False)
+    cfg.model.base, cfg.seed, cfg.baselines = str(base_dir), 5, False
+    cfg.train.max_steps, cfg.train.learning_rate, cfg.train.warmup_ratio = 1, 1e-7, 0.0
+    result = train(cfg, log_fn=lambda _: None)
+    before, after = _weights(base_dir), _weights(result.model_dir)
+    name = "classifier.weight"
+    assert float(before[name].abs().mean()) > 1e-3
+    np.testing.assert_allclose(after[name].numpy(), before[name].numpy(), atol=1e-5)
+    assert StanceClassifier.from_pretrained(result.model_dir).model.config.id2label == \
+        dict(enumerate(LABELS))
