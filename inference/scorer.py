@@ -236,7 +236,7 @@ class ArticleScorer:
         self, classifier: ProbaClassifier, *,
         proposals: str | Path | Sequence[ProposalSpec] | None = None,
         actor_aliases: str | Path | None = None, nlp: Any = None, window: int = 2,
-        aggregation: str = "polar", people: str = "keep", batch_size: int = 64,
+        aggregation: str = "mean", people: str = "keep", batch_size: int = 64,
         chunk_size: int = 64, clause_filter: bool = True, proposal_text: str = "name",
         context: bool | str = "auto",
     ) -> None:

@@ -165,7 +165,7 @@ def _add_scoring_options(p: argparse.ArgumentParser, *, model_required: bool = T
     p.add_argument("--window", type=int,
                    help="sentences back that 'the measure' / 'it' may refer to (default 2)")
     p.add_argument("--aggregation", choices=("polar", "mean", "max", "last"),
-                   help="how sentence predictions combine into one row (default polar)")
+                   help="how sentence predictions combine into one row (default mean)")
     p.add_argument("--people", choices=("keep", "affiliation"),
                    help="write people as actors, or roll them up to their affiliation")
     p.add_argument("--batch-size", type=int, help="pairs per classifier batch (default 64)")

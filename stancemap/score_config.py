@@ -42,7 +42,7 @@ class ScoreConfig(_Section):
     chunk_size: int = Field(128, ge=1)  # input records per committed chunk (resume unit)
     batch_size: int = Field(64, ge=1)  # pairs per classifier batch
     window: int = Field(2, ge=0)  # sentences back that "the measure" / "it" may reach
-    aggregation: Literal["polar", "mean", "max", "last"] = "polar"  # sentences -> one row
+    aggregation: Literal["polar", "mean", "max", "last"] = "mean"  # sentences -> one row
     people: Literal["keep", "affiliation"] = "keep"  # affiliation: roll people up
     on_error: Literal["skip", "fail"] = "skip"  # skip: bad records to the errors file
     progress: bool = True  # a progress bar on stderr, when stderr is a terminal
