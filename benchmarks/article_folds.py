@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from stancemap.config import load_config
 from stancemap.inference.scorer import ArticleScorer
@@ -43,11 +44,13 @@ def folds(articles: str = ARTICLES) -> dict[str, list[str]]:
     return {"A": ids[0::2], "B": ids[1::2]}
 
 
-def score_fold(model: str, ids: list[str], exclude: list[str]) -> dict[str, float]:
-    """Tuple metrics of ``model`` on the dev articles ``ids`` (``exclude`` is the rest)."""
-    scorer = ArticleScorer.from_pretrained(model, proposals=PROPOSALS)
-    articles = read_part(ARTICLES, "dev", exclude=set(exclude))
-    gold = {k: v for k, v in load_gold(GOLD, scorer.table).items() if k[0] in set(ids)}
+def score_fold(model: str, ids: list[str], nlp: Any = None) -> dict[str, float]:
+    """Tuple metrics of ``model`` on the dev articles ``ids`` (``nlp``: a loaded spaCy
+    pipeline to reuse)."""
+    scorer = ArticleScorer.from_pretrained(model, proposals=PROPOSALS, nlp=nlp)
+    wanted = set(ids)
+    articles = [a for a in read_part(ARTICLES, "dev") if a.id in wanted]
+    gold = {k: v for k, v in load_gold(GOLD, scorer.table).items() if k[0] in wanted}
     pred = {(r.doc_id, actor_key(r.actor, scorer.table), r.proposal_id): r.label
             for r in scorer.score(articles).rows}
     return tuple_metrics(gold, pred)
@@ -75,7 +78,7 @@ def main() -> None:
                                         f"tracking.run_name=folds-{train_fold}", *args.set])
         model = str(train(cfg, log_fn=lambda _: None).model_dir)
         for name, path in (("base", cfg.model.base), ("recipe", model)):
-            m = score_fold(path, split[test_fold], split[train_fold])
+            m = score_fold(path, split[test_fold], cutter.nlp)
             report[f"{name} on {test_fold}"] = m
             print(f"fold {test_fold} ({len(split[test_fold])} articles, {m['gold']} tuples), "
                   f"{name:6}: {m['correct']} right, F1 {m['f1']:.3f}, label accuracy "

@@ -16,11 +16,12 @@ Every evidence sentence is kept with its own label and scores, whatever the rule
 Measured on the 177 dev sample articles (2449 gold tuples; ``stancemap evaluate-articles
 --part dev --aggregation RULE``), right tuples: with the default model (runs/default/model)
 mean 1726, polar 1717; with the article model's recipe, each half of the dev articles
-scored by a model trained on the other half's rows (benchmarks/RESULTS.md), mean 1766,
-max 1760, polar 1755, last 1682. Mean won on both halves and with both models, so it is
-the default: a sentence the classifier reads as a stance is often background the gold
-calls neutral, and the mean lets such a sentence be outvoted. (An early measurement on 16
-articles had favoured polar, 0.642 tuple F1 against 0.630.)
+scored by a model trained on the other half's rows (the hand-made seed soups of
+benchmarks/RESULTS.md), mean 1766, max 1760, polar 1755, last 1682. Mean won on both
+halves and with both models, so it is the default: a sentence the classifier reads as a
+stance is often background the gold calls neutral, and the mean lets such a sentence be
+outvoted. (An early measurement on 16 articles had favoured polar, 0.642 tuple F1 against
+0.630.)
 
 >>> ev = [Evidence(0, 0, 10, "a", "neutral", {"support": .1, "oppose": 0, "neutral": .9}),
 ...       Evidence(3, 40, 60, "b", "support", {"support": .8, "oppose": .1, "neutral": .1})]
@@ -39,6 +40,7 @@ from typing import Any
 from stancemap.labels import LABELS
 
 RULES = ("polar", "mean", "max", "last")
+DEFAULT_RULE = "mean"  # measured above; ArticleScorer and aggregate() both start from it
 
 
 @dataclass
@@ -70,7 +72,8 @@ def _argmax(scores: dict[str, float]) -> str:
     return max(LABELS, key=lambda label: scores[label])
 
 
-def aggregate(evidence: Sequence[Evidence], rule: str = "mean") -> tuple[str, dict[str, float]]:
+def aggregate(evidence: Sequence[Evidence],
+              rule: str = DEFAULT_RULE) -> tuple[str, dict[str, float]]:
     """The (label, scores) of one row from its evidence sentences under ``rule``."""
     if not evidence:
         raise ValueError("aggregate needs at least one evidence sentence")

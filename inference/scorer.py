@@ -30,7 +30,7 @@ import numpy as np
 from stancemap.errors import DataError, StancemapError
 from stancemap.inference.actor_table import ActorTable
 from stancemap.inference.actors import ActorMention, find_actors
-from stancemap.inference.aggregate import RULES, Evidence, aggregate
+from stancemap.inference.aggregate import DEFAULT_RULE, RULES, Evidence, aggregate
 from stancemap.inference.pairing import Candidate, make_candidates
 from stancemap.inference.proposals import (
     ProposalMention,
@@ -236,7 +236,7 @@ class ArticleScorer:
         self, classifier: ProbaClassifier, *,
         proposals: str | Path | Sequence[ProposalSpec] | None = None,
         actor_aliases: str | Path | None = None, nlp: Any = None, window: int = 2,
-        aggregation: str = "mean", people: str = "keep", batch_size: int = 64,
+        aggregation: str = DEFAULT_RULE, people: str = "keep", batch_size: int = 64,
         chunk_size: int = 64, clause_filter: bool = True, proposal_text: str = "name",
         context: bool | str = "auto",
     ) -> None:
